@@ -1,0 +1,5 @@
+"""tagstrip: serverless functions that remove tags from cloud resources."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

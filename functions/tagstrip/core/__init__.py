@@ -1,0 +1,1 @@
+"""The canonical model, its rules and the validate -> plan pipeline."""

@@ -1,0 +1,112 @@
+"""The one error tree of tagstrip.
+
+    TagstripError
+    ├── InvalidRequest        the input is wrong; carries every FieldError found
+    ├── ConfigurationError    the deployment is wrong (missing credential, bad setting)
+    └── ProviderError         the cloud answered with an error or could not be reached
+
+Entry points map these to responses; nothing else should escape them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "ConfigurationError",
+    "FieldError",
+    "InvalidRequest",
+    "Location",
+    "ProviderError",
+    "TagstripError",
+]
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One violation: where it is, what is wrong in plain words, and the vendor's code if any.
+
+    `type` is tagstrip's stable machine-readable kind (``missing``, ``too_long``, ...);
+    `provider_code` is the error code the vendor would answer with, taken from its
+    documentation, so callers can correlate with the vendor's error tables.
+    """
+
+    loc: Location
+    message: str
+    type: str
+    provider_code: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The location as a dotted path, e.g. ``tags.2.key``."""
+        return ".".join(str(part) for part in self.loc) or "(root)"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"loc": list(self.loc), "path": self.path, "message": self.message}
+        data["type"] = self.type
+        if self.provider_code is not None:
+            data["provider_code"] = self.provider_code
+        return data
+
+    def within(self, *prefix: str | int) -> FieldError:
+        """The same error located under `prefix` (used when a request sits inside a batch)."""
+        return FieldError(prefix + self.loc, self.message, self.type, self.provider_code)
+
+
+class TagstripError(Exception):
+    """Base of every error tagstrip raises on purpose."""
+
+
+class InvalidRequest(TagstripError):
+    """The input cannot be turned into a valid tag-removal request; never retried."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        if not self.errors:
+            raise ValueError("InvalidRequest needs at least one FieldError")
+        first = self.errors[0]
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        super().__init__(f"{first.path}: {first.message}{more}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": "invalid_request", "errors": [e.to_dict() for e in self.errors]}
+
+
+class ConfigurationError(TagstripError):
+    """The deployment lacks a setting or credential; names the variable, never its value."""
+
+    def __init__(self, message: str, *, variable: str | None = None) -> None:
+        super().__init__(message)
+        self.variable = variable
+
+
+@dataclass
+class ProviderError(TagstripError):
+    """The provider refused a call or could not be reached.
+
+    `retryable` says whether trying the same call again later may succeed
+    (throttling, 5xx, network failures); a request the vendor called wrong is not.
+    """
+
+    message: str
+    provider: str
+    code: str | None = None
+    status_code: int | None = None
+    request_id: str | None = None
+    retryable: bool = False
+    details: Sequence[str] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        parts = [self.provider]
+        if self.status_code is not None:
+            parts.append(str(self.status_code))
+        if self.code:
+            parts.append(self.code)
+        return f"[{' '.join(parts)}] {self.message}"

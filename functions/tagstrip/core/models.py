@@ -1,0 +1,143 @@
+"""The canonical tag-removal request, the plan made from it, and their JSON shapes.
+
+Every event source produces a `TagRemovalRequest`; every provider consumes a `Plan`.
+Both are plain data, so a plan can be printed, logged and compared in tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "PROVIDERS",
+    "Plan",
+    "PlannedCall",
+    "ProviderName",
+    "SkippedTag",
+    "Tag",
+    "TagRemovalRequest",
+]
+
+ProviderName = Literal["aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag"]
+PROVIDERS: tuple[ProviderName, ...] = ("aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag")
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Tag(BaseModel):
+    """A tag to remove. `value` None means "this key, whatever its value"."""
+
+    model_config = _STRICT
+
+    key: str = Field(description="The tag key, exactly as stored on the resource.")
+    value: str | None = Field(
+        default=None,
+        description=(
+            "The tag value. Omit it to remove the key whatever its value: aliyun-ecs "
+            "(per the 2018 RemoveTags doc) and huawei-ecs do this natively. aliyun-redis "
+            "removes by key only, so a value is refused there rather than ignored. "
+            'baidu-tag deletes key/value pairs account-wide, so it needs a value ("" allowed).'
+        ),
+    )
+
+    def __str__(self) -> str:
+        return self.key if self.value is None else f"{self.key}={self.value}"
+
+
+class TagRemovalRequest(BaseModel):
+    """The public event schema: one request to strip tags from resources of one provider."""
+
+    model_config = _STRICT
+
+    provider: ProviderName = Field(description="Which provider API to call.")
+    region: str | None = Field(
+        default=None,
+        description="Region of the resources (e.g. cn-shenzhen). Not used by baidu-tag.",
+    )
+    resource_type: str | None = Field(
+        default=None,
+        description=(
+            "aliyun-ecs: disk|instance|image|securitygroup|snapshot (lowercase). "
+            "aliyun-redis: INSTANCE (the default). huawei-ecs: always a server. "
+            "baidu-tag: not used (account-wide)."
+        ),
+    )
+    resource_ids: list[str] = Field(
+        default_factory=list,
+        description="Resources to untag. Must be empty for baidu-tag, which works account-wide.",
+    )
+    project_id: str | None = Field(default=None, description="Huawei project ID; huawei-ecs only.")
+    tags: list[Tag] = Field(default_factory=list, description="Tags to remove.")
+    remove_all: bool = Field(
+        default=False,
+        description="aliyun-redis only (All=true). Has no effect when tags are given.",
+    )
+    dry_run: bool = Field(default=False, description="Return the plan and make no call.")
+    api_profile: str | None = Field(
+        default=None,
+        description=(
+            "Which edition of the provider API to plan for; None picks the provider's default. "
+            "aliyun-ecs: remove-tags (20 tags a call) or remove-tags-2018 (5 tags a call)."
+        ),
+    )
+    id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Caller-chosen request id, echoed in results and logs.",
+    )
+
+
+class PlannedCall(BaseModel):
+    """One provider API call, with the exact business parameters that go on the wire.
+
+    Signing, common parameters and the endpoint host are added by the provider client;
+    everything that depends on the request itself is already here.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: ProviderName
+    operation: str = Field(description="The vendor's name for the API, e.g. RemoveTags.")
+    api_version: str
+    method: Literal["GET", "POST", "PUT"]
+    path: str = Field(description="Request path, with any IDs already in it.")
+    params: dict[str, str] = Field(
+        default_factory=dict,
+        description="Query (or Alibaba RPC) parameters, without the common/signing ones.",
+    )
+    body: dict[str, Any] | None = Field(default=None, description="JSON body, if the API has one.")
+    region: str | None = None
+    resource_ids: list[str] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
+
+
+class SkippedTag(BaseModel):
+    """A requested tag that the plan deliberately does not send, with the reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tag: Tag
+    reason: str
+
+
+class Plan(BaseModel):
+    """The exact list of calls a valid request needs; empty when there is nothing to do."""
+
+    model_config = ConfigDict(frozen=True)
+
+    request_id: str | None
+    provider: ProviderName
+    api_profile: str
+    dry_run: bool
+    scope: Literal["resources", "account"] = Field(
+        description=(
+            '"resources": tags are unbound from the listed resources only. '
+            '"account": tags are deleted from the whole account and unbound from every resource.'
+        )
+    )
+    summary: str = Field(description="What the plan does, in plain words.")
+    calls: list[PlannedCall]
+    skipped: list[SkippedTag] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)

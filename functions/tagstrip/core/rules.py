@@ -1,0 +1,217 @@
+"""What every provider spec shares: the spec interface and small rule helpers.
+
+A provider spec (one module per vendor API under `tagstrip.providers`) owns that API's
+documented rules, its native input form and the shape of its calls. The helpers here only
+express rules; which limits apply is each spec's business.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from tagstrip.core.errors import FieldError, Location
+from tagstrip.core.models import Plan, ProviderName, Tag, TagRemovalRequest
+
+__all__ = [
+    "OPTIONAL_FIELDS",
+    "RESOURCE_ID_PATTERN",
+    "ProviderSpec",
+    "check_charset",
+    "check_length",
+    "check_region",
+    "check_resource_ids",
+    "check_unique_keys",
+    "chunked",
+    "merge_duplicate_tags",
+]
+
+T = TypeVar("T")
+
+#: Canonical fields that only some providers use; a spec lists the ones it accepts.
+OPTIONAL_FIELDS = ("region", "resource_type", "resource_ids", "project_id", "remove_all")
+
+#: Region ids as the vendors spell them: cn-shenzhen, ap-southeast-1, cn-north-4, bj.
+_REGION_PATTERN = re.compile(r"[a-z]{2,}(-[a-z0-9]+)*")
+
+#: Resource ids go into URL paths (Huawei, Baidu BCC) and query strings: no separators,
+#: no whitespace, no traversal. Every vendor id seen in the docs fits.
+RESOURCE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
+
+class ProviderSpec(ABC):
+    """The documented rules and call shapes of one provider API.
+
+    `check` reports every violation of a structurally valid request; `plan` turns a
+    request that passed `check` into the fewest calls the API's limits allow.
+    """
+
+    name: ClassVar[ProviderName]
+    #: API profiles this provider offers; the first is the default.
+    profiles: ClassVar[tuple[str, ...]]
+    #: Which of OPTIONAL_FIELDS this provider takes; the others must stay unset.
+    accepts: ClassVar[frozenset[str]]
+
+    def profile(self, request: TagRemovalRequest) -> str:
+        return request.api_profile or self.profiles[0]
+
+    def check(self, request: TagRemovalRequest) -> list[FieldError]:
+        errors = self._check_fields_apply(request)
+        if request.api_profile is not None and request.api_profile not in self.profiles:
+            allowed = ", ".join(self.profiles)
+            errors.append(
+                FieldError(
+                    ("api_profile",),
+                    f"{request.api_profile!r} is not an API profile of {self.name}; "
+                    f"valid profiles: {allowed}",
+                    "invalid_profile",
+                )
+            )
+            return errors
+        return errors + self.check_provider_rules(request)
+
+    def _check_fields_apply(self, request: TagRemovalRequest) -> list[FieldError]:
+        set_fields = {
+            "region": request.region is not None,
+            "resource_type": request.resource_type is not None,
+            "resource_ids": bool(request.resource_ids),
+            "project_id": request.project_id is not None,
+            "remove_all": request.remove_all,
+        }
+        return [
+            FieldError((name,), f"{self.name} does not use {name}; {why}", "not_applicable")
+            for name in OPTIONAL_FIELDS
+            if set_fields[name] and name not in self.accepts
+            for why in [self.why_not_applicable(name)]
+        ]
+
+    def why_not_applicable(self, field: str) -> str:
+        """Explain, for the error message, why `field` does not apply to this provider."""
+        return "remove it"
+
+    @abstractmethod
+    def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
+        """Every documented rule of this API that `request` breaks."""
+
+    @abstractmethod
+    def plan(self, request: TagRemovalRequest) -> Plan:
+        """The calls for a request that passed `check`."""
+
+    @abstractmethod
+    def claims_native(self, payload: Mapping[str, Any]) -> bool:
+        """Whether `payload` looks like this API's own request form."""
+
+    @abstractmethod
+    def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The canonical request fields for this API's own request form (raises InvalidRequest)."""
+
+
+def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """Consecutive slices of at most `size` items: the fewest chunks that respect a limit."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def merge_duplicate_tags(tags: Sequence[Tag]) -> tuple[list[Tag], list[str]]:
+    """Drop exact repeats (keeping first-seen order) and say what was merged."""
+    unique = list(dict.fromkeys(tags))
+    notes = [
+        f"tag {tag} was given {tags.count(tag)} times and is removed once"
+        for tag in unique
+        if tags.count(tag) > 1
+    ]
+    return unique, notes
+
+
+def check_length(
+    text: str,
+    loc: Location,
+    what: str,
+    *,
+    minimum: int,
+    maximum: int,
+    provider_code: str | None = None,
+) -> list[FieldError]:
+    """Length rules in characters (Unicode code points), as the vendors count them."""
+    if len(text) < minimum:
+        kind = "empty" if minimum == 1 else "too_short"
+        message = f"{what} must not be empty" if minimum == 1 else f"{what} is too short"
+        return [FieldError(loc, f"{message} (at least {minimum} characters)", kind, provider_code)]
+    if len(text) > maximum:
+        message = f"{what} is {len(text)} characters long; the limit is {maximum}"
+        return [FieldError(loc, message, "too_long", provider_code)]
+    return []
+
+
+def check_charset(
+    text: str,
+    loc: Location,
+    what: str,
+    allowed: Callable[[str], bool],
+    allowed_words: str,
+    provider_code: str | None = None,
+) -> list[FieldError]:
+    """Report the first characters outside a vendor's allowed set, by name and code point."""
+    bad = sorted({ch for ch in text if not allowed(ch)}, key=text.index)
+    if not bad:
+        return []
+    shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in bad[:5])
+    message = f"{what} contains {shown}, which is not allowed; allowed: {allowed_words}"
+    return [FieldError(loc, message, "invalid_character", provider_code)]
+
+
+def check_region(region: str | None, *, provider_code: str | None = None) -> list[FieldError]:
+    """A region is required and must be spelled like a vendor region id."""
+    if region is None:
+        return [FieldError(("region",), "region is required", "missing", provider_code)]
+    if not _REGION_PATTERN.fullmatch(region):
+        message = f"{region!r} is not a region id (expected lowercase like cn-shenzhen)"
+        return [FieldError(("region",), message, "invalid_region", provider_code)]
+    return []
+
+
+def check_resource_ids(
+    ids: Sequence[str], *, what: str, provider_code: str | None = None
+) -> list[FieldError]:
+    """Every id well-formed and listed once; at least one id."""
+    if not ids:
+        return [FieldError(("resource_ids",), f"at least one {what} is required", "missing")]
+    errors = [
+        FieldError(
+            ("resource_ids", index),
+            f"{rid!r} is not a valid {what} (letters, digits, '-', '_', '.'; "
+            "at most 128 characters)",
+            "invalid_resource_id",
+            provider_code,
+        )
+        for index, rid in enumerate(ids)
+        if not RESOURCE_ID_PATTERN.fullmatch(rid)
+    ]
+    errors += [
+        FieldError(
+            ("resource_ids", index),
+            f"{rid!r} is listed more than once",
+            "duplicate_resource_id",
+        )
+        for index, rid in enumerate(ids)
+        if rid in ids[:index]
+    ]
+    return errors
+
+
+def check_unique_keys(tags: Sequence[Tag], *, provider_code: str | None = None) -> list[FieldError]:
+    """A key may appear once per request, after exact repeats are merged."""
+    unique, _ = merge_duplicate_tags(tags)
+    seen: set[str] = set()
+    errors: list[FieldError] = []
+    for tag in unique:
+        if tag.key in seen:
+            index = list(tags).index(tag)
+            message = f"key {tag.key!r} is given more than once with different values"
+            errors.append(
+                FieldError(("tags", index, "key"), message, "duplicate_key", provider_code)
+            )
+        seen.add(tag.key)
+    return errors

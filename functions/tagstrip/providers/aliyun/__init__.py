@@ -1,0 +1,1 @@
+"""aliyun provider APIs."""

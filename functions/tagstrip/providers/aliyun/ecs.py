@@ -1,0 +1,161 @@
+"""Alibaba Cloud ECS ``RemoveTags`` (API version 2014-05-26): rules, native form, calls.
+
+RemoveTags takes one resource per call. The current doc allows ``Tag.N`` with N 1..20;
+the 2018 edition allows 1..5 and states that a tag without a value is removed by key
+whatever its value. Both editions are profiles, so nothing of the older doc is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from tagstrip.core.errors import FieldError, InvalidRequest
+from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.rules import (
+    ProviderSpec,
+    check_region,
+    check_resource_ids,
+    check_unique_keys,
+    chunked,
+    merge_duplicate_tags,
+)
+from tagstrip.providers.aliyun.rpc import check_alibaba_tag, numbered_values, require_strings
+
+__all__ = ["API_VERSION", "RESOURCE_TYPES", "TAGS_PER_CALL", "AliyunEcs"]
+
+API_VERSION = "2014-05-26"
+RESOURCE_TYPES = ("disk", "instance", "image", "securitygroup", "snapshot")
+#: Tag.N upper bound per profile: the current doc says 20, the 2018 edition 5.
+TAGS_PER_CALL = {"remove-tags": 20, "remove-tags-2018": 5}
+
+_NATIVE_NAMES = re.compile(
+    r"Action|Version|RegionId|ResourceId|ResourceType|Tag\.\d+\.(Key|Value|key|value)"
+)
+_TAG_PARAM = re.compile(r"Tag\.(?P<n>\d+)\.(?P<field>Key|Value|key|value)")
+
+
+class AliyunEcs(ProviderSpec):
+    name: ClassVar[ProviderName] = "aliyun-ecs"
+    profiles = tuple(TAGS_PER_CALL)
+    accepts = frozenset({"region", "resource_type", "resource_ids"})
+
+    def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
+        errors = check_region(request.region)
+        errors += _check_resource_type(request.resource_type)
+        errors += check_resource_ids(request.resource_ids, what="ECS resource id")
+        if not request.tags:
+            message = "at least one tag is required (RemoveTags without Tag.N removes nothing)"
+            errors.append(FieldError(("tags",), message, "missing"))
+        for index, tag in enumerate(request.tags):
+            errors += check_alibaba_tag(tag, index)
+        return errors + check_unique_keys(request.tags)
+
+    def plan(self, request: TagRemovalRequest) -> Plan:
+        profile = self.profile(request)
+        tags, notes = merge_duplicate_tags(request.tags)
+        if any(tag.value is None for tag in tags):
+            notes.append("tags given without a value are removed whatever their value")
+        calls = [
+            PlannedCall(
+                provider=self.name,
+                operation="RemoveTags",
+                api_version=API_VERSION,
+                method="POST",
+                path="/",
+                params=_params(request, resource_id, chunk),
+                region=request.region,
+                resource_ids=[resource_id],
+                tags=chunk,
+            )
+            for resource_id in request.resource_ids
+            for chunk in chunked(tags, TAGS_PER_CALL[profile])
+        ]
+        where = f"{request.resource_type} {', '.join(request.resource_ids)} in {request.region}"
+        return Plan(
+            request_id=request.id,
+            provider=self.name,
+            api_profile=profile,
+            dry_run=request.dry_run,
+            scope="resources",
+            summary=f"unbind {len(tags)} tag(s) from {where}",
+            calls=calls,
+            notes=notes,
+        )
+
+    def claims_native(self, payload: Mapping[str, Any]) -> bool:
+        if payload.get("Action") == "RemoveTags":
+            return True
+        return "ResourceId" in payload and any(_TAG_PARAM.fullmatch(k) for k in payload)
+
+    def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        errors = require_strings(payload, _NATIVE_NAMES)
+        if payload.get("Action", "RemoveTags") != "RemoveTags":
+            errors.append(FieldError(("Action",), "Action must be RemoveTags", "invalid_action"))
+        if payload.get("Version", API_VERSION) != API_VERSION:
+            message = f"RemoveTags exists in API version {API_VERSION} only"
+            errors.append(FieldError(("Version",), message, "invalid_version"))
+        if errors:
+            raise InvalidRequest(errors)
+        limit = max(TAGS_PER_CALL.values())
+        numbered = numbered_values(
+            payload, _TAG_PARAM, limit=limit, code="InvalidTagCount", what="Tag.N"
+        )
+        canonical: dict[str, Any] = {
+            "provider": self.name,
+            "tags": [_native_tag(n, fields) for n, fields in numbered.items()],
+        }
+        for native, field in (("RegionId", "region"), ("ResourceType", "resource_type")):
+            if native in payload:
+                canonical[field] = payload[native]
+        if "ResourceId" in payload:
+            canonical["resource_ids"] = [payload["ResourceId"]]
+        return canonical
+
+
+def _check_resource_type(resource_type: str | None) -> list[FieldError]:
+    valid = ", ".join(RESOURCE_TYPES)
+    if resource_type is None:
+        message = f"resource_type is required; valid values: {valid}"
+        return [FieldError(("resource_type",), message, "missing")]
+    if resource_type not in RESOURCE_TYPES:
+        hint = " (values must be lowercase)" if resource_type.lower() in RESOURCE_TYPES else ""
+        message = f"{resource_type!r} is not an ECS resource type{hint}; valid values: {valid}"
+        return [
+            FieldError(
+                ("resource_type",), message, "invalid_resource_type", "InvalidResourceType.NotFound"
+            )
+        ]
+    return []
+
+
+def _params(request: TagRemovalRequest, resource_id: str, tags: list[Tag]) -> dict[str, str]:
+    params = {
+        "RegionId": str(request.region),
+        "ResourceId": resource_id,
+        "ResourceType": str(request.resource_type),
+    }
+    for n, tag in enumerate(tags, start=1):
+        params[f"Tag.{n}.Key"] = tag.key
+        if tag.value is not None:
+            params[f"Tag.{n}.Value"] = tag.value
+    return params
+
+
+def _native_tag(n: int, fields: dict[str, str]) -> dict[str, str]:
+    """One ``Tag.N``; deprecated lowercase ``key``/``value`` alias ``Key``/``Value``."""
+    errors = []
+    tag: dict[str, str] = {}
+    for canonical, current, deprecated in (("key", "Key", "key"), ("value", "Value", "value")):
+        if current in fields and deprecated in fields and fields[current] != fields[deprecated]:
+            message = f"Tag.{n}.{current} and its deprecated alias Tag.{n}.{deprecated} disagree"
+            errors.append(FieldError((f"Tag.{n}.{current}",), message, "conflicting_alias"))
+        if current in fields or deprecated in fields:
+            tag[canonical] = fields.get(current, fields.get(deprecated, ""))
+    if "key" not in tag:
+        message = f"Tag.{n}.Value is given without Tag.{n}.Key"
+        errors.append(FieldError((f"Tag.{n}.Key",), message, "missing"))
+    if errors:
+        raise InvalidRequest(errors)
+    return tag

@@ -1,0 +1,105 @@
+"""Alibaba Cloud RPC-style input shared by ECS and Redis: flattened lists and tag rules.
+
+RPC APIs flatten lists into numbered parameters (``Tag.1.Key``, ``ResourceId.2``); the
+helpers here read them back, checking the index range the API documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from tagstrip.core.errors import FieldError, InvalidRequest
+from tagstrip.core.models import Tag
+from tagstrip.core.rules import check_length
+
+__all__ = [
+    "RESERVED_KEY_PREFIXES",
+    "check_alibaba_tag",
+    "numbered_values",
+    "require_strings",
+]
+
+#: Keys Alibaba reserves for itself; tagstrip never removes them.
+RESERVED_KEY_PREFIXES = ("acs:", "aliyun")
+_TAG_KEY_CODE = "InvalidTagKey.Malformed"
+_TAG_VALUE_CODE = "InvalidTagValue.Malformed"
+_LIMIT = 128
+
+
+def require_strings(payload: Mapping[str, Any], allowed: re.Pattern[str]) -> list[FieldError]:
+    """RPC parameters are strings with known names; anything else is reported."""
+    errors = []
+    for name, value in payload.items():
+        if not allowed.fullmatch(name):
+            errors.append(FieldError((name,), f"unknown parameter {name!r}", "extra_forbidden"))
+        elif not isinstance(value, str):
+            message = f"must be a string, got {type(value).__name__}"
+            errors.append(FieldError((name,), message, "string_type"))
+    return errors
+
+
+def numbered_values(
+    payload: Mapping[str, Any],
+    pattern: re.Pattern[str],
+    *,
+    limit: int,
+    code: str,
+    what: str,
+) -> dict[int, dict[str, str]]:
+    """Group ``Name.N[.Field]`` parameters by N, refusing N outside 1..limit.
+
+    `pattern` has groups ``n`` and optionally ``field``. Returns {N: {field: value}}, with
+    field "" for flat lists such as ``ResourceId.N``.
+    """
+    found: dict[int, dict[str, str]] = {}
+    errors = []
+    for name, value in payload.items():
+        match = pattern.fullmatch(name)
+        if match is None:
+            continue
+        n = int(match["n"])
+        if not 1 <= n <= limit:
+            message = f"{what} index {n} is out of range: valid values of N are 1 to {limit}"
+            errors.append(FieldError((name,), message, "too_many", code))
+            continue
+        field = match.groupdict().get("field") or ""
+        found.setdefault(n, {})[field] = str(value)
+    if errors:
+        raise InvalidRequest(errors)
+    return dict(sorted(found.items()))
+
+
+def check_alibaba_tag(tag: Tag, index: int) -> list[FieldError]:
+    """Alibaba's tag rules: key 1..128 characters, value up to 128, no URLs, no reserved keys."""
+    key_loc = ("tags", index, "key")
+    errors = check_length(
+        tag.key, key_loc, "tag key", minimum=1, maximum=_LIMIT, provider_code=_TAG_KEY_CODE
+    )
+    if tag.key.startswith(RESERVED_KEY_PREFIXES):
+        message = (
+            f"tag key {tag.key!r} is reserved by Alibaba Cloud (keys starting with "
+            "'acs:' or 'aliyun' are system tags); tagstrip never removes them"
+        )
+        errors.append(FieldError(key_loc, message, "reserved_key", _TAG_KEY_CODE))
+    errors += _no_url(tag.key, key_loc, "tag key", _TAG_KEY_CODE)
+    if tag.value is not None:
+        value_loc = ("tags", index, "value")
+        errors += check_length(
+            tag.value,
+            value_loc,
+            "tag value",
+            minimum=0,
+            maximum=_LIMIT,
+            provider_code=_TAG_VALUE_CODE,
+        )
+        errors += _no_url(tag.value, value_loc, "tag value", _TAG_VALUE_CODE)
+    return errors
+
+
+def _no_url(text: str, loc: tuple[str | int, ...], what: str, code: str) -> list[FieldError]:
+    if "http://" in text or "https://" in text:
+        message = f"{what} must not contain 'http://' or 'https://'"
+        return [FieldError(loc, message, "invalid_character", code)]
+    return []

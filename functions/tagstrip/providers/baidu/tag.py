@@ -1,0 +1,167 @@
+"""Baidu Cloud tag service delete: rules, native form, calls.
+
+``PUT /v{version}/tag?delete`` with ``{"tags": [{"tagKey", "tagValue"}]}`` deletes tags from
+the whole account and unbinds them from every resource. It takes no resource ids. Absent
+tags are skipped by the service; the default tag ("Default tag" with an empty value)
+cannot be deleted, so tagstrip skips it instead of sending it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from tagstrip.core.errors import FieldError, InvalidRequest
+from tagstrip.core.models import Plan, PlannedCall, ProviderName, SkippedTag, Tag, TagRemovalRequest
+from tagstrip.core.rules import (
+    ProviderSpec,
+    check_charset,
+    check_length,
+    chunked,
+    merge_duplicate_tags,
+)
+
+__all__ = ["DEFAULT_TAG", "TAGS_PER_CALL", "BaiduTag"]
+
+DEFAULT_TAG = Tag(key="Default tag", value="")
+#: The service documents a per-request limit (TagExceptions.LimitExceeded) but not its size;
+#: 20 tags a call is tagstrip's conservative choice, the ceiling of the other vendors.
+TAGS_PER_CALL = 20
+#: Baidu's tag rules (console and BCC tag docs): up to 65 characters of letters (any
+#: script), digits and ``-_ /.``; a value may be empty.
+_MAX_LENGTH = 65
+_WORDS = "letters, digits, spaces and '-', '_', '/', '.'"
+_NATIVE_FIELDS = frozenset({"tags", "version"})
+
+
+def _tag_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "-_ /."
+
+
+class BaiduTag(ProviderSpec):
+    name: ClassVar[ProviderName] = "baidu-tag"
+    profiles = ("v1",)
+    accepts = frozenset[str]()
+
+    def why_not_applicable(self, field: str) -> str:
+        if field == "resource_ids":
+            return (
+                "the Baidu tag service deletes a tag from the whole account and unbinds it "
+                "from every resource, so it takes no resource ids"
+            )
+        if field == "region":
+            return "the Baidu tag service is global (tag.baidubce.com)"
+        return "remove it"
+
+    def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
+        if not request.tags:
+            message = "at least one tag is required"
+            return [FieldError(("tags",), message, "missing", "TagExceptions.TagEmpty")]
+        errors = []
+        for index, tag in enumerate(request.tags):
+            errors += _check_tag(tag, index)
+        return errors
+
+    def plan(self, request: TagRemovalRequest) -> Plan:
+        tags, notes = merge_duplicate_tags(request.tags)
+        skipped = [
+            SkippedTag(tag=tag, reason="the default tag cannot be deleted; not sent")
+            for tag in tags
+            if tag == DEFAULT_TAG
+        ]
+        to_send = [tag for tag in tags if tag != DEFAULT_TAG]
+        version = self.profile(request)
+        calls = [
+            PlannedCall(
+                provider=self.name,
+                operation="DeleteTags",
+                api_version=version,
+                method="PUT",
+                path=f"/{version}/tag",
+                params={"delete": ""},
+                body={"tags": [{"tagKey": t.key, "tagValue": t.value} for t in chunk]},
+                tags=chunk,
+            )
+            for chunk in chunked(to_send, TAGS_PER_CALL)
+        ]
+        notes.append("tags that do not exist are skipped by the service")
+        return Plan(
+            request_id=request.id,
+            provider=self.name,
+            api_profile=version,
+            dry_run=request.dry_run,
+            scope="account",
+            summary=(
+                f"delete {len(to_send)} tag(s) from the whole account, unbinding them "
+                "from every resource that carries them"
+            ),
+            calls=calls,
+            skipped=skipped,
+            notes=notes,
+        )
+
+    def claims_native(self, payload: Mapping[str, Any]) -> bool:
+        tags = payload.get("tags")
+        return (
+            isinstance(tags, list)
+            and bool(tags)
+            and all(isinstance(t, dict) and "tagKey" in t for t in tags)
+        )
+
+    def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        errors = [
+            FieldError((name,), f"unknown field {name!r}", "extra_forbidden")
+            for name in payload
+            if name not in _NATIVE_FIELDS
+        ]
+        version = payload.get("version", "1")
+        if version != "1":
+            message = "the tag service has API version 1 only"
+            errors.append(FieldError(("version",), message, "invalid_version"))
+        if errors:
+            raise InvalidRequest(errors)
+        tags = []
+        for index, item in enumerate(payload["tags"]):
+            extra = set(item) - {"tagKey", "tagValue"}
+            if extra:
+                message = f"unknown field(s) {sorted(extra)}"
+                raise InvalidRequest([FieldError(("tags", index), message, "extra_forbidden")])
+            tags.append({"key": item["tagKey"], "value": item.get("tagValue")})
+        return {"provider": self.name, "tags": tags}
+
+
+def _check_tag(tag: Tag, index: int) -> list[FieldError]:
+    key_loc, value_loc = ("tags", index, "key"), ("tags", index, "value")
+    if tag.key == "":
+        return [
+            FieldError(key_loc, "tag key must not be empty", "empty", "TagExceptions.TagKeyEmpty")
+        ]
+    errors = check_length(
+        tag.key,
+        key_loc,
+        "tag key",
+        minimum=1,
+        maximum=_MAX_LENGTH,
+        provider_code="TagExceptions.TagKeyInvalid",
+    )
+    errors += check_charset(
+        tag.key, key_loc, "tag key", _tag_char, _WORDS, "TagExceptions.TagKeyInvalid"
+    )
+    if tag.value is None:
+        message = (
+            "baidu-tag deletes key/value pairs account-wide, so a value is required "
+            '(use "" for a tag with an empty value)'
+        )
+        return [*errors, FieldError(value_loc, message, "missing")]
+    errors += check_length(
+        tag.value,
+        value_loc,
+        "tag value",
+        minimum=0,
+        maximum=_MAX_LENGTH,
+        provider_code="TagExceptions.TagValueInvalid",
+    )
+    errors += check_charset(
+        tag.value, value_loc, "tag value", _tag_char, _WORDS, "TagExceptions.TagValueInvalid"
+    )
+    return errors

@@ -1,0 +1,159 @@
+"""Huawei Cloud ECS batch tag delete: rules, native form, calls.
+
+``POST /v1/{project_id}/cloudservers/{server_id}/tags/action`` with
+``{"action": "delete", "tags": [...]}``. Idempotent: deleting an absent tag succeeds.
+A server carries at most 20 tags; the API definition takes at most 10 tags a call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from tagstrip.core.errors import FieldError, InvalidRequest
+from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.rules import (
+    RESOURCE_ID_PATTERN,
+    ProviderSpec,
+    check_charset,
+    check_length,
+    check_region,
+    check_resource_ids,
+    check_unique_keys,
+    chunked,
+    merge_duplicate_tags,
+)
+
+__all__ = ["API_VERSION", "MAX_TAGS_PER_SERVER", "TAGS_PER_CALL", "HuaweiEcs"]
+
+API_VERSION = "v1"
+MAX_TAGS_PER_SERVER = 20
+#: The vendor's API definition allows 1..10 tags per batch-delete call.
+TAGS_PER_CALL = 10
+SYSTEM_KEY_PREFIX = "_sys_"
+_KEY_MAX, _VALUE_MAX = 128, 255
+_KEY_WORDS = "letters, digits, '-', '_' and CJK characters U+4E00..U+9FFF"
+_VALUE_WORDS = "letters, digits, '.', '-', '_' and CJK characters U+4E00..U+9FFF"
+_NATIVE_FIELDS = frozenset({"action", "tags", "project_id", "server_id", "region"})
+
+
+def _key_char(ch: str) -> bool:
+    return (ch.isascii() and (ch.isalnum() or ch in "-_")) or "\u4e00" <= ch <= "\u9fff"
+
+
+def _value_char(ch: str) -> bool:
+    return _key_char(ch) or ch == "."
+
+
+class HuaweiEcs(ProviderSpec):
+    name: ClassVar[ProviderName] = "huawei-ecs"
+    profiles = ("batch-delete-server-tags",)
+    accepts = frozenset({"region", "resource_type", "resource_ids", "project_id"})
+
+    def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
+        errors = check_region(request.region)
+        errors += _check_project_id(request.project_id)
+        if request.resource_type not in (None, "server"):
+            message = f"huawei-ecs removes tags from servers only; got {request.resource_type!r}"
+            errors.append(FieldError(("resource_type",), message, "invalid_resource_type"))
+        errors += check_resource_ids(request.resource_ids, what="server id")
+        unique, _ = merge_duplicate_tags(request.tags)
+        if not unique:
+            errors.append(FieldError(("tags",), "at least one tag is required", "missing"))
+        elif len(unique) > MAX_TAGS_PER_SERVER:
+            message = (
+                f"{len(unique)} tags given, but a Huawei ECS server carries at most "
+                f"{MAX_TAGS_PER_SERVER}"
+            )
+            errors.append(FieldError(("tags",), message, "too_many"))
+        for index, tag in enumerate(request.tags):
+            errors += _check_tag(tag, index)
+        return errors + check_unique_keys(request.tags)
+
+    def plan(self, request: TagRemovalRequest) -> Plan:
+        tags, notes = merge_duplicate_tags(request.tags)
+        if any(tag.value is None for tag in tags):
+            notes.append("tags given without a value are removed whatever their value")
+        notes.append("deleting a tag the server does not carry succeeds (the API is idempotent)")
+        calls = [
+            PlannedCall(
+                provider=self.name,
+                operation="BatchDeleteServerTags",
+                api_version=API_VERSION,
+                method="POST",
+                path=f"/v1/{request.project_id}/cloudservers/{server_id}/tags/action",
+                body={"action": "delete", "tags": [_wire_tag(tag) for tag in chunk]},
+                region=request.region,
+                resource_ids=[server_id],
+                tags=chunk,
+            )
+            for server_id in request.resource_ids
+            for chunk in chunked(tags, TAGS_PER_CALL)
+        ]
+        where = f"server(s) {', '.join(request.resource_ids)} in {request.region}"
+        return Plan(
+            request_id=request.id,
+            provider=self.name,
+            api_profile=self.profile(request),
+            dry_run=request.dry_run,
+            scope="resources",
+            summary=f"unbind {len(tags)} tag(s) from {where}",
+            calls=calls,
+            notes=notes,
+        )
+
+    def claims_native(self, payload: Mapping[str, Any]) -> bool:
+        return "action" in payload and "server_id" in payload
+
+    def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        errors = [
+            FieldError((name,), f"unknown field {name!r}", "extra_forbidden")
+            for name in payload
+            if name not in _NATIVE_FIELDS
+        ]
+        if payload.get("action") != "delete":
+            message = "action must be 'delete' (lowercase letters only)"
+            errors.append(FieldError(("action",), message, "invalid_action"))
+        tags = payload.get("tags")
+        if not isinstance(tags, list):
+            errors.append(FieldError(("tags",), "tags must be a list of objects", "list_type"))
+        if errors:
+            raise InvalidRequest(errors)
+        canonical: dict[str, Any] = {
+            "provider": self.name,
+            "tags": tags,
+            "resource_ids": [payload["server_id"]],
+        }
+        for field in ("project_id", "region"):
+            if field in payload:
+                canonical[field] = payload[field]
+        return canonical
+
+
+def _check_project_id(project_id: str | None) -> list[FieldError]:
+    if project_id is None:
+        return [FieldError(("project_id",), "project_id is required for huawei-ecs", "missing")]
+    if not RESOURCE_ID_PATTERN.fullmatch(project_id):
+        message = (
+            f"{project_id!r} is not a Huawei project id (letters and digits, as in the console)"
+        )
+        return [FieldError(("project_id",), message, "invalid_project_id")]
+    return []
+
+
+def _check_tag(tag: Tag, index: int) -> list[FieldError]:
+    key_loc = ("tags", index, "key")
+    errors = check_length(tag.key, key_loc, "tag key", minimum=1, maximum=_KEY_MAX)
+    errors += check_charset(tag.key, key_loc, "tag key", _key_char, _KEY_WORDS)
+    if tag.key.startswith(SYSTEM_KEY_PREFIX):
+        message = f"tag key {tag.key!r} is a Huawei system tag ('_sys_' prefix); never removed"
+        errors.append(FieldError(key_loc, message, "reserved_key"))
+    if tag.value is not None:
+        value_loc = ("tags", index, "value")
+        errors += check_length(tag.value, value_loc, "tag value", minimum=0, maximum=_VALUE_MAX)
+        errors += check_charset(tag.value, value_loc, "tag value", _value_char, _VALUE_WORDS)
+    return errors
+
+
+def _wire_tag(tag: Tag) -> dict[str, str]:
+    return {"key": tag.key} if tag.value is None else {"key": tag.key, "value": tag.value}
