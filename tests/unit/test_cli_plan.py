@@ -1,0 +1,43 @@
+"""The `tagstrip plan` and `tagstrip demo` commands, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tagstrip.cli import main
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+
+
+def test_plan_prints_json_plans(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(EVENTS / "native" / "aliyun-ecs-removetags.json")]) == 0
+    [plan] = json.loads(capsys.readouterr().out)
+    assert plan["calls"][0]["params"]["Tag.1.Value"] == "FinanceJoshua"
+
+
+def test_plan_of_invalid_event_exits_2_with_paths_on_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["plan", str(EVENTS / "invalid" / "huawei-ecs-bad-key.json")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "tags.0.key:" in captured.err
+    assert "tags.0.value:" in captured.err
+
+
+def test_demo_runs_as_a_console_script_over_the_sample_events() -> None:
+    script = Path(sys.executable).with_name("tagstrip")
+    result = subprocess.run(
+        [str(script), "demo", str(EVENTS / "canonical")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "whole account" in result.stdout
+    assert "skipped Default tag=" in result.stdout
+    assert "refused" not in result.stdout

@@ -1,0 +1,55 @@
+"""The sample requests in events/: good ones plan, bad ones fail with their documented error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tagstrip.core.errors import InvalidRequest
+from tagstrip.core.pipeline import plan_request, validate_batch
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+GOOD = sorted([*EVENTS.glob("canonical/*.json"), *EVENTS.glob("native/*.json")])
+
+#: Each deliberately bad request-shaped sample and the errors (path, code or type) it must produce.
+BAD = {
+    "aliyun-ecs-capitalised-type.json": [("resource_type", "InvalidResourceType.NotFound")],
+    "aliyun-ecs-tag-21.json": [("Tag.21.Key", "InvalidTagCount")],
+    "aliyun-redis-nothing-to-remove.json": [("tags", "MissParameter.TagOrResourceId")],
+    "huawei-ecs-bad-key.json": [
+        ("tags.0.key", "invalid_character"),
+        ("tags.0.value", "invalid_character"),
+    ],
+    "baidu-tag-with-resources.json": [
+        ("resource_ids", "not_applicable"),
+        ("tags.0.key", "TagExceptions.TagKeyEmpty"),
+    ],
+}
+
+
+def load(path: Path) -> object:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_every_provider_has_canonical_and_native_samples() -> None:
+    texts = [path.read_text() for path in GOOD]
+    for provider in ("aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag"):
+        assert any(f'"{provider}"' in text for text in texts), provider
+    assert len(list(EVENTS.glob("native/*.json"))) >= 5
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_good_samples_plan(path: Path) -> None:
+    plans = [plan_request(request) for request in validate_batch(load(path))]
+    assert plans
+    assert all(plan.calls for plan in plans)
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(BAD.items()))
+def test_bad_samples_fail_as_documented(name: str, expected: list[tuple[str, str]]) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        validate_batch(load(EVENTS / "invalid" / name))
+    found = [(e.path, e.provider_code or e.type) for e in caught.value.errors]
+    assert found == expected
