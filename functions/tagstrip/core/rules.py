@@ -10,10 +10,17 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from tagstrip.core.errors import FieldError, Location
-from tagstrip.core.models import Plan, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.models import (
+    Plan,
+    PlannedCall,
+    ProviderName,
+    SkippedTag,
+    Tag,
+    TagRemovalRequest,
+)
 
 __all__ = [
     "OPTIONAL_FIELDS",
@@ -56,6 +63,40 @@ class ProviderSpec(ABC):
 
     def profile(self, request: TagRemovalRequest) -> str:
         return request.api_profile or self.profiles[0]
+
+    def make_call(
+        self, request: TagRemovalRequest, *, operation: str, api_version: str, **wire: Any
+    ) -> PlannedCall:
+        """A call of this provider in the request's region; `wire` holds method, path, ..."""
+        return PlannedCall(
+            provider=self.name,
+            operation=operation,
+            api_version=api_version,
+            region=request.region,
+            **wire,
+        )
+
+    def make_plan(
+        self,
+        request: TagRemovalRequest,
+        calls: list[PlannedCall],
+        *,
+        summary: str,
+        notes: list[str],
+        scope: Literal["resources", "account"] = "resources",
+        skipped: Sequence[SkippedTag] = (),
+    ) -> Plan:
+        return Plan(
+            request_id=request.id,
+            provider=self.name,
+            api_profile=self.profile(request),
+            dry_run=request.dry_run,
+            scope=scope,
+            summary=summary,
+            calls=calls,
+            skipped=list(skipped),
+            notes=notes,
+        )
 
     def check(self, request: TagRemovalRequest) -> list[FieldError]:
         errors = self._check_fields_apply(request)
@@ -115,13 +156,15 @@ def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
 
 
 def merge_duplicate_tags(tags: Sequence[Tag]) -> tuple[list[Tag], list[str]]:
-    """Drop exact repeats (keeping first-seen order) and say what was merged."""
+    """Drop exact repeats (keeping first-seen order) and say what was merged and how keys match."""
     unique = list(dict.fromkeys(tags))
     notes = [
         f"tag {tag} was given {tags.count(tag)} times and is removed once"
         for tag in unique
         if tags.count(tag) > 1
     ]
+    if any(tag.value is None for tag in unique):
+        notes.append("tags given without a value are removed whatever their value")
     return unique, notes
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.models import Plan, ProviderName, Tag, TagRemovalRequest
 from tagstrip.core.rules import (
     ProviderSpec,
     check_region,
@@ -53,35 +53,24 @@ class AliyunEcs(ProviderSpec):
         return errors + check_unique_keys(request.tags)
 
     def plan(self, request: TagRemovalRequest) -> Plan:
-        profile = self.profile(request)
         tags, notes = merge_duplicate_tags(request.tags)
-        if any(tag.value is None for tag in tags):
-            notes.append("tags given without a value are removed whatever their value")
         calls = [
-            PlannedCall(
-                provider=self.name,
+            self.make_call(
+                request,
                 operation="RemoveTags",
                 api_version=API_VERSION,
                 method="POST",
                 path="/",
                 params=_params(request, resource_id, chunk),
-                region=request.region,
                 resource_ids=[resource_id],
                 tags=chunk,
             )
             for resource_id in request.resource_ids
-            for chunk in chunked(tags, TAGS_PER_CALL[profile])
+            for chunk in chunked(tags, TAGS_PER_CALL[self.profile(request)])
         ]
         where = f"{request.resource_type} {', '.join(request.resource_ids)} in {request.region}"
-        return Plan(
-            request_id=request.id,
-            provider=self.name,
-            api_profile=profile,
-            dry_run=request.dry_run,
-            scope="resources",
-            summary=f"unbind {len(tags)} tag(s) from {where}",
-            calls=calls,
-            notes=notes,
+        return self.make_plan(
+            request, calls, summary=f"unbind {len(tags)} tag(s) from {where}", notes=notes
         )
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:

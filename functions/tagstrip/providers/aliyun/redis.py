@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.models import Plan, ProviderName, Tag, TagRemovalRequest
 from tagstrip.core.rules import (
     ProviderSpec,
     check_region,
@@ -78,14 +78,13 @@ class AliyunRedis(ProviderSpec):
             )
         key_chunks: list[list[Tag]] = list(chunked(keys, TAGS_PER_CALL)) or [[]]
         calls = [
-            PlannedCall(
-                provider=self.name,
+            self.make_call(
+                request,
                 operation="UntagResources",
                 api_version=API_VERSION,
                 method="POST",
                 path="/",
                 params=_params(request, resource_chunk, key_chunk),
-                region=request.region,
                 resource_ids=resource_chunk,
                 tags=key_chunk,
             )
@@ -95,16 +94,7 @@ class AliyunRedis(ProviderSpec):
         what = f"{len(keys)} tag key(s)" if keys else "every tag"
         where = f"Redis instance(s) {', '.join(request.resource_ids)} in {request.region}"
         notes.append("a tag left on no instance is deleted by the service")
-        return Plan(
-            request_id=request.id,
-            provider=self.name,
-            api_profile=self.profile(request),
-            dry_run=request.dry_run,
-            scope="resources",
-            summary=f"unbind {what} from {where}",
-            calls=calls,
-            notes=notes,
-        )
+        return self.make_plan(request, calls, summary=f"unbind {what} from {where}", notes=notes)
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
         if payload.get("Action") == "UntagResources":

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, PlannedCall, ProviderName, SkippedTag, Tag, TagRemovalRequest
+from tagstrip.core.models import Plan, ProviderName, SkippedTag, Tag, TagRemovalRequest
 from tagstrip.core.rules import (
     ProviderSpec,
     check_charset,
@@ -72,8 +72,8 @@ class BaiduTag(ProviderSpec):
         to_send = [tag for tag in tags if tag != DEFAULT_TAG]
         version = self.profile(request)
         calls = [
-            PlannedCall(
-                provider=self.name,
+            self.make_call(
+                request,
                 operation="DeleteTags",
                 api_version=version,
                 method="PUT",
@@ -85,19 +85,12 @@ class BaiduTag(ProviderSpec):
             for chunk in chunked(to_send, TAGS_PER_CALL)
         ]
         notes.append("tags that do not exist are skipped by the service")
-        return Plan(
-            request_id=request.id,
-            provider=self.name,
-            api_profile=version,
-            dry_run=request.dry_run,
-            scope="account",
-            summary=(
-                f"delete {len(to_send)} tag(s) from the whole account, unbinding them "
-                "from every resource that carries them"
-            ),
-            calls=calls,
-            skipped=skipped,
-            notes=notes,
+        summary = (
+            f"delete {len(to_send)} tag(s) from the whole account, unbinding them "
+            "from every resource that carries them"
+        )
+        return self.make_plan(
+            request, calls, summary=summary, notes=notes, scope="account", skipped=skipped
         )
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:

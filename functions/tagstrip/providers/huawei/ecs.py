@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.models import Plan, ProviderName, Tag, TagRemovalRequest
 from tagstrip.core.rules import (
     RESOURCE_ID_PATTERN,
     ProviderSpec,
@@ -72,18 +72,15 @@ class HuaweiEcs(ProviderSpec):
 
     def plan(self, request: TagRemovalRequest) -> Plan:
         tags, notes = merge_duplicate_tags(request.tags)
-        if any(tag.value is None for tag in tags):
-            notes.append("tags given without a value are removed whatever their value")
         notes.append("deleting a tag the server does not carry succeeds (the API is idempotent)")
         calls = [
-            PlannedCall(
-                provider=self.name,
+            self.make_call(
+                request,
                 operation="BatchDeleteServerTags",
                 api_version=API_VERSION,
                 method="POST",
                 path=f"/v1/{request.project_id}/cloudservers/{server_id}/tags/action",
                 body={"action": "delete", "tags": [_wire_tag(tag) for tag in chunk]},
-                region=request.region,
                 resource_ids=[server_id],
                 tags=chunk,
             )
@@ -91,15 +88,8 @@ class HuaweiEcs(ProviderSpec):
             for chunk in chunked(tags, TAGS_PER_CALL)
         ]
         where = f"server(s) {', '.join(request.resource_ids)} in {request.region}"
-        return Plan(
-            request_id=request.id,
-            provider=self.name,
-            api_profile=self.profile(request),
-            dry_run=request.dry_run,
-            scope="resources",
-            summary=f"unbind {len(tags)} tag(s) from {where}",
-            calls=calls,
-            notes=notes,
+        return self.make_plan(
+            request, calls, summary=f"unbind {len(tags)} tag(s) from {where}", notes=notes
         )
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
