@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -89,7 +90,7 @@ def test_auth_equals_the_vendor_sdk(
     body = {"changeTags": [{"tagKey": k, "tagValue": v} for k, v in tags]}
     request = httpx.Request(
         "PUT",
-        httpx.URL("http://bcc.bj.baidubce.com").copy_with(path="/" + "/".join(path)),
+        "http://bcc.bj.baidubce.com/" + "/".join(quote(segment, safe="") for segment in path),
         params=query,
         json=body,
     )
