@@ -3,7 +3,8 @@
     TagstripError
     ├── InvalidRequest        the input is wrong; carries every FieldError found
     ├── ConfigurationError    the deployment is wrong (missing credential, bad setting)
-    └── ProviderError         the cloud answered with an error or could not be reached
+    ├── ProviderError         the cloud answered with an error or could not be reached
+    └── Unauthorized          a webhook request without a valid signature (answer 401)
 
 Entry points map these to responses; nothing else should escape them.
 """
@@ -21,6 +22,7 @@ __all__ = [
     "Location",
     "ProviderError",
     "TagstripError",
+    "Unauthorized",
 ]
 
 Location = tuple[str | int, ...]
@@ -110,3 +112,16 @@ class ProviderError(TagstripError):
         if self.code:
             parts.append(self.code)
         return f"[{' '.join(parts)}] {self.message}"
+
+
+class Unauthorized(TagstripError):
+    """A webhook request not proven to come from a holder of a configured secret.
+
+    `reason` is a stable machine-readable kind (``not_configured``, ``missing``,
+    ``malformed``, ``bad``, ``stale``, ``future``). The message says what to fix; it never
+    contains a secret or the signature that was received.
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -1,0 +1,81 @@
+"""Ticketing and generic webhooks: any JSON payload -> requests, through a mapping file.
+
+``TAGSTRIP_WEBHOOK_MAPPING`` names a YAML/JSON mapping file, or a shipped preset as
+``preset:jira`` / ``preset:servicenow`` (files in ``sources/presets``). Each mapping has an
+optional JMESPath condition (only act when the ticket moved to Done, say) and renders a
+canonical request; a payload no mapping matches is `Ignored`. The format is in README.
+
+A body that already is a request (a canonical request, a list of them, or a provider's
+native form) is taken as is, mapping or not: mappings are for payloads tagstrip does not
+speak natively, and a catch-all mapping must not swallow real requests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagstrip.core.errors import ConfigurationError
+from tagstrip.providers import SPECS
+from tagstrip.sources._wire import requests_at
+from tagstrip.sources.outcome import Accepted, Outcome
+
+if TYPE_CHECKING:
+    from tagstrip.sources._rules import RuleSet
+
+__all__ = ["MAPPING_VARIABLE", "PRESETS", "adapt", "load_mapping"]
+
+MAPPING_VARIABLE = "TAGSTRIP_WEBHOOK_MAPPING"
+_PRESET_PREFIX = "preset:"
+#: Shipped presets, selectable as ``preset:<name>``.
+PRESETS = ("jira", "servicenow")
+
+
+def load_mapping(spec: str) -> RuleSet:
+    """The compiled mappings of a file path or ``preset:<name>``, each parsed once.
+
+    Raises ConfigurationError naming the file (or preset) and the mapping at fault.
+    """
+    if spec.startswith(_PRESET_PREFIX):
+        return _preset(spec.removeprefix(_PRESET_PREFIX))
+    from tagstrip.sources._rules import load_file
+
+    return load_file(Path(spec), "mappings", variable=MAPPING_VARIABLE)
+
+
+def adapt(body: object, *, environ: Mapping[str, str] | None = None) -> Outcome:
+    """Requests for a webhook body: taken as is when it is a request, else mapped.
+
+    Raises InvalidRequest (bad request, or a matching mapping rendered a bad one) and
+    ConfigurationError (the mapping file is invalid).
+    """
+    spec = (os.environ if environ is None else environ).get(MAPPING_VARIABLE, "").strip()
+    if not spec or _is_request(body):
+        return Accepted("request", None, requests_at(body, ()))
+    return load_mapping(spec).apply(body, source="webhook", event_id=None)
+
+
+def _is_request(body: object) -> bool:
+    if isinstance(body, list):
+        return True
+    if not isinstance(body, Mapping):
+        return False
+    return "provider" in body or any(spec.claims_native(body) for spec in SPECS.values())
+
+
+@lru_cache(maxsize=len(PRESETS))
+def _preset(name: str) -> RuleSet:
+    if name not in PRESETS:
+        message = (
+            f"{MAPPING_VARIABLE}: unknown preset {name!r}; "
+            f"presets: {', '.join(_PRESET_PREFIX + p for p in PRESETS)}"
+        )
+        raise ConfigurationError(message, variable=MAPPING_VARIABLE)
+    from tagstrip.sources._rules import load_resource
+
+    resource = files("tagstrip.sources").joinpath("presets", f"{name}.yaml")
+    return load_resource(resource, _PRESET_PREFIX + name, "mappings", variable=MAPPING_VARIABLE)

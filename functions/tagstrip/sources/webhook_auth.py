@@ -1,0 +1,214 @@
+"""Who may call the public webhook: HMAC-SHA256 signatures over the raw body, and dedup.
+
+Accepted signature headers, strongest first (the first one present is the one checked):
+
+- ``X-Tagstrip-Signature: t=<unix>,v1=<hex>`` over ``"<t>.<body>"``; refused more than
+  five minutes away from our clock, which is what stops a captured request being replayed.
+- ``X-Hub-Signature-256: sha256=<hex>`` over the body (GitHub style).
+- ``X-Hub-Signature: sha256=<hex>`` over the body (Jira Cloud, when a secret is set).
+
+``TAGSTRIP_WEBHOOK_SECRET`` holds the secret, or several comma-separated while rotating
+(new and old both verify). With none configured every request is refused, unless
+``TAGSTRIP_ALLOW_UNSIGNED=true`` says so explicitly for local use. A verified delivery is
+claimed once (its ``X-Atlassian-Webhook-Identifier``, or its timestamped signature), so a
+redelivery is reported as a duplicate; `release` it when answering 5xx so the sender's
+retry is not dropped. Secrets and received signatures never appear in messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import SecretStr, TypeAdapter, ValidationError
+
+from tagstrip.core.errors import ConfigurationError, Unauthorized
+
+__all__ = [
+    "ALLOW_UNSIGNED_VARIABLE",
+    "SECRET_VARIABLE",
+    "TOLERANCE_SECONDS",
+    "DeliveryLog",
+    "Verified",
+    "WebhookVerifier",
+    "sign",
+]
+
+SECRET_VARIABLE = "TAGSTRIP_WEBHOOK_SECRET"
+ALLOW_UNSIGNED_VARIABLE = "TAGSTRIP_ALLOW_UNSIGNED"
+TOLERANCE_SECONDS = 300
+_DELIVERY_ID_HEADER = "x-atlassian-webhook-identifier"
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+_BOOL = TypeAdapter(bool)
+
+Scheme = Literal["tagstrip-v1", "hub-sha256", "unsigned"]
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A request that may be acted on, unless `duplicate` (then answer 2xx and do nothing)."""
+
+    scheme: Scheme
+    delivery_id: str | None
+    duplicate: bool = False
+    #: What the delivery log holds for this request (None: nothing to deduplicate on).
+    claim: str | None = None
+
+
+class DeliveryLog:
+    """Recently seen deliveries: bounded, expiring, thread-safe, shared by the process."""
+
+    def __init__(
+        self,
+        *,
+        max_entries: int = 10_000,
+        ttl_seconds: float = 86_400.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._entries: OrderedDict[str, float] = OrderedDict()
+        self._max, self._ttl, self._clock = max_entries, ttl_seconds, clock
+        self._lock = threading.Lock()
+
+    def claim(self, key: str) -> bool:
+        """True the first time `key` is seen within the TTL, False for a duplicate."""
+        now = self._clock()
+        with self._lock:
+            while self._entries and next(iter(self._entries.values())) <= now:
+                self._entries.popitem(last=False)
+            if key in self._entries:
+                return False
+            self._entries[key] = now + self._ttl
+            if len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+            return True
+
+    def release(self, key: str) -> None:
+        """Forget `key`, so the sender's retry of a delivery we failed is processed."""
+        with self._lock:
+            self._entries.pop(key, None)
+
+
+#: The process-wide log every verifier uses unless given another (tests give their own).
+DELIVERIES = DeliveryLog()
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The ``X-Tagstrip-Signature`` value for `body` sent at `timestamp` (for senders)."""
+    return f"t={timestamp},v1={_hmac(secret.encode(), f'{timestamp}.'.encode() + body)}"
+
+
+class WebhookVerifier:
+    """Checks webhook requests against the configured secrets; see the module docstring."""
+
+    def __init__(
+        self,
+        secrets: Sequence[SecretStr],
+        *,
+        allow_unsigned: bool = False,
+        deliveries: DeliveryLog = DELIVERIES,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._secrets = tuple(s.get_secret_value().encode() for s in secrets)
+        self._allow_unsigned = allow_unsigned
+        self._deliveries, self._clock = deliveries, clock
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WebhookVerifier:
+        """A verifier for ``TAGSTRIP_WEBHOOK_SECRET`` / ``TAGSTRIP_ALLOW_UNSIGNED``."""
+        env = os.environ if environ is None else environ
+        secrets = [SecretStr(s.strip()) for s in env.get(SECRET_VARIABLE, "").split(",")]
+        try:
+            allow = _BOOL.validate_python(env.get(ALLOW_UNSIGNED_VARIABLE, "").strip() or "false")
+        except ValidationError:
+            message = f"{ALLOW_UNSIGNED_VARIABLE} must be true or false"
+            raise ConfigurationError(message, variable=ALLOW_UNSIGNED_VARIABLE) from None
+        return cls([s for s in secrets if s.get_secret_value()], allow_unsigned=allow)
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
+        """The verdict on one request (`body` exactly as received); raises Unauthorized."""
+        lowered = {name.lower(): value for name, value in headers.items()}
+        delivery_id = lowered.get(_DELIVERY_ID_HEADER) or None
+        if not self._secrets:
+            if not self._allow_unsigned:
+                raise Unauthorized(_NOT_CONFIGURED, reason="not_configured")
+            return self._dedup("unsigned", delivery_id, None)
+        for header, check in _SCHEMES:
+            if header in lowered:
+                scheme, signature_key = check(self, lowered[header].strip(), body)
+                return self._dedup(scheme, delivery_id, signature_key)
+        names = ", ".join(header for header, _ in _SCHEMES)
+        raise Unauthorized(f"the request is not signed; send one of: {names}", reason="missing")
+
+    def release(self, verified: Verified) -> None:
+        """Forget a delivery whose processing failed, so its redelivery is not a duplicate."""
+        if verified.claim is not None:
+            self._deliveries.release(verified.claim)
+
+    def _dedup(self, scheme: Scheme, delivery_id: str | None, signature: str | None) -> Verified:
+        key = f"atlassian:{delivery_id}" if delivery_id else signature
+        duplicate = key is not None and not self._deliveries.claim(key)
+        return Verified(scheme, delivery_id, duplicate, None if duplicate else key)
+
+    def _check_tagstrip(self, value: str, body: bytes) -> tuple[Scheme, str | None]:
+        fields: dict[str, list[str]] = {}
+        for item in value.split(","):
+            name, _, text = item.strip().partition("=")
+            fields.setdefault(name, []).append(text)
+        stamps, digests = fields.get("t", []), fields.get("v1", [])
+        if len(stamps) != 1 or not stamps[0].isdigit() or not digests:
+            raise Unauthorized(_MALFORMED_TAGSTRIP, reason="malformed")
+        if not all(_HEX64.fullmatch(digest) for digest in digests):
+            raise Unauthorized(_MALFORMED_TAGSTRIP, reason="malformed")
+        age = self._clock() - int(stamps[0])
+        if age > TOLERANCE_SECONDS:
+            raise Unauthorized(_STALE.format(age=int(age)), reason="stale")
+        if age < -TOLERANCE_SECONDS:
+            raise Unauthorized(_FUTURE.format(ahead=int(-age)), reason="future")
+        signed = f"{stamps[0]}.".encode() + body
+        match = self._matching(digests, signed)
+        return "tagstrip-v1", f"tagstrip-v1:{match}"
+
+    def _check_hub(self, value: str, body: bytes) -> tuple[Scheme, str | None]:
+        method, _, digest = value.partition("=")
+        if method.lower() != "sha256" or not _HEX64.fullmatch(digest):
+            raise Unauthorized(_MALFORMED_HUB, reason="malformed")
+        self._matching([digest], body)
+        return "hub-sha256", None
+
+    def _matching(self, digests: Sequence[str], message: bytes) -> str:
+        """The received digest some secret produced; every pair is compared in constant time."""
+        expected = [_hmac(secret, message) for secret in self._secrets]
+        found = [d for d in digests for e in expected if hmac.compare_digest(d.lower(), e)]
+        if not found:
+            raise Unauthorized("the signature does not match any configured secret", reason="bad")
+        return found[0].lower()
+
+
+def _hmac(secret: bytes, message: bytes) -> str:
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+_Check = Callable[[WebhookVerifier, str, bytes], tuple[Scheme, str | None]]
+#: Signature headers, strongest first, and the method that checks each.
+_SCHEMES: tuple[tuple[str, _Check], ...] = (
+    ("x-tagstrip-signature", WebhookVerifier._check_tagstrip),
+    ("x-hub-signature-256", WebhookVerifier._check_hub),
+    ("x-hub-signature", WebhookVerifier._check_hub),
+)
+_NOT_CONFIGURED = (
+    f"webhook signing is not configured: set {SECRET_VARIABLE} to the shared secret "
+    "(comma-separate several while rotating), or set "
+    f"{ALLOW_UNSIGNED_VARIABLE}=true to accept unsigned requests (local use only)"
+)
+_MALFORMED_TAGSTRIP = "X-Tagstrip-Signature must look like t=<unix seconds>,v1=<64 hex digits>"
+_MALFORMED_HUB = "X-Hub-Signature(-256) must look like sha256=<64 hex digits>"
+_STALE = f"the signature timestamp is {{age}}s old; more than {TOLERANCE_SECONDS}s is refused"
+_FUTURE = "the signature timestamp is {ahead}s in the future; check the sender's clock"
