@@ -1,0 +1,50 @@
+"""Fake cloud state, one backend per vendor API, each with methods named after operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tagstrip.fakecloud.backends.aliyun import AliyunEcsBackend, AliyunRedisBackend
+from tagstrip.fakecloud.backends.baidu import BaiduBackend
+from tagstrip.fakecloud.backends.common import Resource, TagRef
+from tagstrip.fakecloud.backends.huawei import HuaweiEcsBackend
+
+__all__ = [
+    "AliyunEcsBackend",
+    "AliyunRedisBackend",
+    "Backends",
+    "BaiduBackend",
+    "HuaweiEcsBackend",
+    "Resource",
+    "TagRef",
+]
+
+
+@dataclass
+class Backends:
+    """Every backend of one fake cloud."""
+
+    aliyun_ecs: AliyunEcsBackend = field(default_factory=AliyunEcsBackend)
+    aliyun_redis: AliyunRedisBackend = field(default_factory=AliyunRedisBackend)
+    huawei_ecs: HuaweiEcsBackend = field(default_factory=HuaweiEcsBackend)
+    baidu: BaiduBackend = field(default_factory=BaiduBackend)
+
+    def reset(self) -> None:
+        for backend in (self.aliyun_ecs, self.aliyun_redis, self.huawei_ecs, self.baidu):
+            backend.reset()
+
+    def state(self) -> dict[str, Any]:
+        """Everything stored, in the seed file's shape."""
+        return {
+            "aliyun-ecs": {
+                "remove_tags_limit": self.aliyun_ecs.remove_tags_limit,
+                "resources": self.aliyun_ecs.state(),
+            },
+            "aliyun-redis": {"resources": self.aliyun_redis.state()},
+            "huawei-ecs": {
+                "tags_per_call": self.huawei_ecs.tags_per_call,
+                "servers": self.huawei_ecs.state(),
+            },
+            "baidu": self.baidu.state(),
+        }

@@ -1,0 +1,91 @@
+"""Huawei Cloud ECS state: servers and their tags, per project.
+
+Batch delete is idempotent (an absent tag is no error) and removes by key, and by value
+too when one is given. Key and value rules are the seed document's; the per-call limit of
+10 tags is the vendor's API definition. A server carries at most 20 tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tagstrip.fakecloud.backends.common import Resource, TagRef, remove_matching
+from tagstrip.fakecloud.errors import huawei as err
+
+__all__ = ["MAX_TAGS_PER_SERVER", "HuaweiEcsBackend"]
+
+MAX_TAGS_PER_SERVER = 20
+KEY_MAX, VALUE_MAX = 128, 255
+SERVER_TYPE = "server"
+
+
+def _key_char(ch: str) -> bool:
+    return (ch.isascii() and (ch.isalnum() or ch in "-_")) or "\u4e00" <= ch <= "\u9fff"
+
+
+def _value_char(ch: str) -> bool:
+    return _key_char(ch) or ch == "."
+
+
+def _tag_problem(tag: TagRef) -> str | None:
+    """Why the seed document's rules refuse `tag`, or None."""
+    if not 0 < len(tag.key) <= KEY_MAX:
+        return f"tag key must be 1 to {KEY_MAX} characters"
+    if not all(_key_char(ch) for ch in tag.key):
+        return f"tag key {tag.key!r} contains a character that is not allowed"
+    if tag.value is not None and len(tag.value) > VALUE_MAX:
+        return f"tag value must be at most {VALUE_MAX} characters"
+    if tag.value is not None and not all(_value_char(ch) for ch in tag.value):
+        return f"tag value {tag.value!r} contains a character that is not allowed"
+    return None
+
+
+class HuaweiEcsBackend:
+    """Servers keyed by (project id, server id)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.servers: dict[tuple[str, str], Resource] = {}
+        #: Tags one batch call may carry (the API definition says 1 to 10).
+        self.tags_per_call = 10
+
+    def add_server(
+        self, project_id: str, server_id: str, tags: dict[str, str] | None = None
+    ) -> Resource:
+        if len(tags or {}) > MAX_TAGS_PER_SERVER:
+            raise ValueError(f"a server carries at most {MAX_TAGS_PER_SERVER} tags")
+        server = Resource(server_id, SERVER_TYPE, dict(tags or {}))
+        self.servers[(project_id, server_id)] = server
+        return server
+
+    def show_server_tags(self, project_id: str, server_id: str) -> dict[str, str]:
+        return dict(self._server(project_id, server_id).tags)
+
+    def batch_delete_server_tags(
+        self, project_id: str, server_id: str, tags: Sequence[TagRef]
+    ) -> dict[str, str]:
+        """Remove matching tags; tags the server does not carry are silently skipped."""
+        server = self._server(project_id, server_id)
+        if not 0 < len(tags) <= self.tags_per_call:
+            raise err.IllegalRequest(f"tags must hold 1 to {self.tags_per_call} items")
+        problems = [problem for tag in tags if (problem := _tag_problem(tag))]
+        if problems:
+            raise err.IllegalRequest(problems[0])
+        if len({tag.key for tag in tags}) != len(tags):
+            raise err.IllegalRequest("tag keys must be unique")
+        return remove_matching(server.tags, tags)
+
+    def state(self) -> list[dict[str, Any]]:
+        return [
+            {"project_id": project_id, **server.to_dict(with_type=False)}
+            for (project_id, _), server in self.servers.items()
+        ]
+
+    def _server(self, project_id: str, server_id: str) -> Resource:
+        server = self.servers.get((project_id, server_id))
+        if server is None:
+            raise err.ServerNotFound(server_id)
+        return server

@@ -1,0 +1,145 @@
+"""Baidu Cloud responder: the tag service (``PUT /v1/tag?delete``) and BCC instance unbind.
+
+Requests are signed with bce-auth-v1; ``?delete`` and ``?delete=`` are the same request.
+Errors are ``{"code", "message", "requestId"}`` and every answer carries ``x-bce-request-id``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+from werkzeug import Request, Response
+
+from tagstrip.fakecloud.backends.baidu import BaiduBackend
+from tagstrip.fakecloud.backends.common import TagRef
+from tagstrip.fakecloud.credentials import Credentials
+from tagstrip.fakecloud.errors import VendorError
+from tagstrip.fakecloud.errors import baidu as err
+from tagstrip.fakecloud.responses.common import (
+    MAX_CLOCK_SKEW,
+    Call,
+    Clock,
+    Responder,
+    UnparsedBody,
+    json_body,
+    json_response,
+    lower_headers,
+)
+from tagstrip.providers.baidu import signing
+
+__all__ = ["BaiduResponder"]
+
+_JSON = "application/json;charset=utf-8"
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+TAG_SERVICE_VERSION = "1"
+
+
+class _Api(NamedTuple):
+    provider: str
+    operation: str
+    query_flag: str  # the bare query parameter naming the operation (``?delete``)
+    list_name: str  # the body field holding the tags
+
+
+_TAG_DELETE = _Api("baidu-tag", "DeleteTags", "delete", "tags")
+_BCC_UNBIND = _Api("baidu-bcc", "UnbindInstanceTags", "unbind", "changeTags")
+
+
+class BaiduResponder(Responder):
+    def __init__(self, credentials: Credentials, clock: Clock, backend: BaiduBackend) -> None:
+        super().__init__(credentials, clock)
+        self.backend = backend
+
+    def new_request_id(self) -> str:
+        return str(uuid.uuid4())
+
+    def decode(self, request: Request, path: Mapping[str, str], request_id: str) -> Call:
+        if "instance_id" not in path and path.get("version") != TAG_SERVICE_VERSION:
+            raise err.BaiduInvalidVersion()
+        api = _BCC_UNBIND if "instance_id" in path else _TAG_DELETE
+        if api.query_flag not in request.args:
+            raise err.InvalidURI()
+        return Call(
+            api.provider,
+            api.operation,
+            request_id,
+            params=dict(path),
+            body=json_body(request),
+            resource_ids=tuple(value for name, value in path.items() if name == "instance_id"),
+            signature=signing.VERSION,
+        )
+
+    def verify(self, request: Request, call: Call) -> None:
+        headers = lower_headers(request)
+        if "authorization" not in headers:
+            raise err.AccessDenied()
+        try:
+            auth = signing.parse_authorization(headers["authorization"])
+        except ValueError:
+            raise err.InvalidHTTPAuthHeader() from None
+        if auth.access_key_id != self.credentials.baidu.access_key_id:
+            raise err.InvalidAccessKeyId()
+        _check_time(auth.timestamp, auth.expiration, self.clock())
+        canonical = signing.canonical_request(
+            request.method,
+            request.path,
+            list(request.args.items(multi=True)),
+            headers,
+            auth.signed_headers,
+        )
+        key = signing.signing_key(self.credentials.baidu.secret, auth.prefix)
+        if not hmac.compare_digest(signing.signature(key, canonical), auth.signature):
+            raise err.BaiduSignatureDoesNotMatch()
+
+    def execute(self, request: Request, call: Call) -> Response:
+        if isinstance(call.body, UnparsedBody):
+            raise err.MalformedJSON()
+        api = _BCC_UNBIND if call.provider == _BCC_UNBIND.provider else _TAG_DELETE
+        tags = _tags(call.body, api.list_name)
+        if api is _BCC_UNBIND:
+            related = isinstance(call.body, dict) and call.body.get("attachRelatedResourceTag")
+            call.result = self.backend.unbind_instance_tags(
+                call.params["instance_id"], tags, related=related is True
+            )
+        else:
+            call.result = self.backend.delete_tags(tags)
+        return Response(status=200, headers={"x-bce-request-id": call.request_id})
+
+    def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
+        """The one place Baidu error bodies are written."""
+        headers = {"x-bce-request-id": request_id}
+        if error.retry_after is not None:
+            headers["Retry-After"] = f"{error.retry_after:g}"
+        body = {"code": error.code, "message": error.message, "requestId": request_id}
+        return json_response(body, error.status, headers, _JSON)
+
+    def failure(self, kind: str, status: int | None) -> VendorError:
+        if kind == "throttle":
+            return err.RequestRateLimitExceeded(status=status)
+        return err.BaiduInternalError(status=status)
+
+
+def _check_time(timestamp: str, expiration: int, now: datetime) -> None:
+    """Expired once past timestamp + expiration; also refused when dated in the future."""
+    try:
+        moment = datetime.strptime(timestamp, _TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise err.InvalidHTTPAuthHeader() from None
+    if now > moment + timedelta(seconds=expiration) or moment - now > MAX_CLOCK_SKEW:
+        raise err.RequestExpired(timestamp)
+
+
+def _tags(body: Any, list_name: str) -> list[TagRef]:
+    """``{list_name: [{"tagKey", "tagValue"}]}``; a missing value is the empty value."""
+    items = body.get(list_name) if isinstance(body, dict) else None
+    if not isinstance(items, list) or not items:
+        raise err.TagEmpty()
+    if not all(isinstance(item, dict) for item in items):
+        raise err.InappropriateJSON()
+    if not all(isinstance(item.get("tagKey"), str) for item in items):
+        raise err.TagKeyEmpty()
+    return [TagRef(item["tagKey"], str(item.get("tagValue") or "")) for item in items]

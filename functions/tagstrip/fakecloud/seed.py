@@ -1,0 +1,136 @@
+"""Seed state: the resources, tags and faults a fake cloud starts with, from JSON or YAML.
+
+The same shape is what `FakeCloud.state()` returns, so a state can be saved and replayed::
+
+    aliyun-ecs:   {remove_tags_limit: 20, resources: [{region, id, type?, tags, taggable?}]}
+    aliyun-redis: {resources: [{region, id, tags}]}
+    huawei-ecs:   {tags_per_call: 10, servers: [{project_id, id, tags}]}
+    baidu:        {tags_per_request: 20, tags: [{key, value}],
+                   resources: [{id, type, tags, related}]}
+    faults:       [{kind, provider?, resource_id?, times?, status?, seconds?, retry_after?}]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from tagstrip.fakecloud.backends import Backends
+from tagstrip.fakecloud.faults import Fault, FaultInjector, FaultKind
+
+__all__ = ["Seed", "apply_seed", "load_seed", "read_seed_file"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class EcsResourceSeed(_Model):
+    region: str
+    id: str
+    type: str | None = Field(default=None, description="Inferred from the id prefix if omitted.")
+    tags: dict[str, str] = Field(default_factory=dict)
+    taggable: bool = True
+
+
+class EcsSeed(_Model):
+    remove_tags_limit: int = Field(default=20, description="5 reproduces the 2018 RemoveTags.")
+    resources: list[EcsResourceSeed] = Field(default_factory=list)
+
+
+class RedisResourceSeed(_Model):
+    region: str
+    id: str
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class RedisSeed(_Model):
+    resources: list[RedisResourceSeed] = Field(default_factory=list)
+
+
+class HuaweiServerSeed(_Model):
+    project_id: str
+    id: str
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class HuaweiSeed(_Model):
+    tags_per_call: int = 10
+    servers: list[HuaweiServerSeed] = Field(default_factory=list)
+
+
+class BaiduTagSeed(_Model):
+    key: str
+    value: str = ""
+
+
+class BaiduResourceSeed(_Model):
+    id: str
+    type: str = "bcc"
+    tags: dict[str, str] = Field(default_factory=dict)
+    related: list[str] = Field(default_factory=list)
+
+
+class BaiduSeed(_Model):
+    tags_per_request: int = 20
+    tags: list[BaiduTagSeed] = Field(default_factory=list)
+    resources: list[BaiduResourceSeed] = Field(default_factory=list)
+
+
+class FaultSeed(_Model):
+    kind: FaultKind
+    provider: str | None = None
+    resource_id: str | None = None
+    times: int | None = None
+    status: int | None = None
+    seconds: float = 0.0
+    retry_after: float | None = None
+
+
+class Seed(_Model):
+    aliyun_ecs: EcsSeed = Field(default_factory=EcsSeed, alias="aliyun-ecs")
+    aliyun_redis: RedisSeed = Field(default_factory=RedisSeed, alias="aliyun-redis")
+    huawei_ecs: HuaweiSeed = Field(default_factory=HuaweiSeed, alias="huawei-ecs")
+    baidu: BaiduSeed = Field(default_factory=BaiduSeed)
+    faults: list[FaultSeed] = Field(default_factory=list)
+
+
+def read_seed_file(path: Path) -> Seed:
+    """A seed from a ``.json``, ``.yaml`` or ``.yml`` file."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    return load_seed(data or {})
+
+
+def load_seed(data: Any) -> Seed:
+    """A seed from plain data (raises pydantic's ValidationError on a bad shape)."""
+    return Seed.model_validate(data)
+
+
+def apply_seed(seed: Seed, backends: Backends, faults: FaultInjector) -> None:
+    """Add the seed's resources, tags and faults to what is already there."""
+    ecs = backends.aliyun_ecs
+    ecs.remove_tags_limit = seed.aliyun_ecs.remove_tags_limit
+    for item in seed.aliyun_ecs.resources:
+        ecs.add_resource(
+            item.region, item.id, item.tags, resource_type=item.type, taggable=item.taggable
+        )
+    for instance in seed.aliyun_redis.resources:
+        backends.aliyun_redis.add_resource(instance.region, instance.id, instance.tags)
+    backends.huawei_ecs.tags_per_call = seed.huawei_ecs.tags_per_call
+    for server in seed.huawei_ecs.servers:
+        backends.huawei_ecs.add_server(server.project_id, server.id, server.tags)
+    baidu = backends.baidu
+    baidu.tags_per_request = seed.baidu.tags_per_request
+    for tag in seed.baidu.tags:
+        baidu.add_tag(tag.key, tag.value)
+    for resource in seed.baidu.resources:
+        baidu.add_resource(
+            resource.id, resource.tags, resource_type=resource.type, related=resource.related
+        )
+    for fault in seed.faults:
+        faults.add(Fault(**fault.model_dump()))

@@ -1,0 +1,44 @@
+"""Shared fixtures: the embedded fake cloud, started once and reset around every test.
+
+``fake_cloud`` is an empty fake with every ``TAGSTRIP_*_ENDPOINT`` and the vendors'
+credential variables pointed at it; ``seeded_cloud`` also holds events/fixtures/seed.json,
+the state that makes the sample events meaningful.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tagstrip.fakecloud import FakeCloud
+
+SEED_FILE = Path(__file__).resolve().parents[1] / "events" / "fixtures" / "seed.json"
+
+
+@pytest.fixture(scope="session")
+def fake_cloud_server() -> Iterator[FakeCloud]:
+    """One fake cloud server for the whole session (starting one per test is slower)."""
+    with FakeCloud() as cloud:
+        yield cloud
+
+
+@pytest.fixture
+def fake_cloud(
+    fake_cloud_server: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeCloud]:
+    """The fake cloud, empty, with tagstrip's environment pointed at it."""
+    fake_cloud_server.reset()
+    monkeypatch.setattr(fake_cloud_server, "clock", fake_cloud_server.clock)
+    for name, value in fake_cloud_server.environment().items():
+        monkeypatch.setenv(name, value)
+    yield fake_cloud_server
+    fake_cloud_server.reset()
+
+
+@pytest.fixture
+def seeded_cloud(fake_cloud: FakeCloud) -> FakeCloud:
+    """The fake cloud holding the seed state of the sample events."""
+    fake_cloud.seed(SEED_FILE)
+    return fake_cloud
