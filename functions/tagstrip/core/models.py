@@ -1,27 +1,36 @@
-"""The canonical tag-removal request, the plan made from it, and their JSON shapes.
+"""The canonical tag-removal request, the plan made from it, its result, and their JSON shapes.
 
-Every event source produces a `TagRemovalRequest`; every provider consumes a `Plan`.
-Both are plain data, so a plan can be printed, logged and compared in tests.
+Every event source produces a `TagRemovalRequest`; every provider consumes a `Plan`; the
+executor answers with a `RequestResult` of one `CallResult` per planned call. All are plain
+data, so they can be printed, logged and compared in tests.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 __all__ = [
     "PROVIDERS",
+    "CallResult",
     "Plan",
     "PlannedCall",
     "ProviderName",
+    "RequestResult",
     "SkippedTag",
     "Tag",
     "TagRemovalRequest",
 ]
 
-ProviderName = Literal["aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag"]
-PROVIDERS: tuple[ProviderName, ...] = ("aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag")
+ProviderName = Literal["aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag", "baidu-bcc"]
+PROVIDERS: tuple[ProviderName, ...] = (
+    "aliyun-ecs",
+    "aliyun-redis",
+    "huawei-ecs",
+    "baidu-tag",
+    "baidu-bcc",
+)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -141,3 +150,69 @@ class Plan(BaseModel):
     calls: list[PlannedCall]
     skipped: list[SkippedTag] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+
+class CallResult(BaseModel):
+    """What became of one planned call: sent or not, the vendor's answer, how many attempts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: ProviderName
+    operation: str
+    resource_ids: list[str] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
+    outcome: Literal["removed", "skipped", "failed"] = Field(
+        description=(
+            '"removed": the provider confirmed the call. "skipped": not sent (dry run) or '
+            "nothing to remove (the resource is gone; code and message say so). "
+            '"failed": the provider refused the call or could not be reached.'
+        )
+    )
+    request_id: str | None = Field(
+        default=None, description="The provider's request id, for its support desk."
+    )
+    error_code: str | None = None
+    error_message: str | None = None
+    http_status: int | None = None
+    attempts: int = Field(default=0, description="HTTP attempts made (0: not sent).")
+    retryable: bool = Field(
+        default=False, description="A failure that may succeed if the same call is sent later."
+    )
+    retry_after: float | None = Field(
+        default=None, description="Seconds to wait before retrying, when the provider said."
+    )
+    duration_ms: int = 0
+
+
+class RequestResult(BaseModel):
+    """The outcome of one request: every call, successes included, and an overall status."""
+
+    model_config = ConfigDict(frozen=True)
+
+    request_id: str | None
+    provider: ProviderName
+    status: Literal["ok", "partial", "failed", "dry_run"] = Field(
+        description=(
+            '"ok": every call removed or skipped its tags. "partial": some calls failed, the '
+            'others are listed as done. "failed": every call failed. "dry_run": nothing sent.'
+        )
+    )
+    summary: str
+    scope: Literal["resources", "account"]
+    calls: list[CallResult]
+    skipped: list[SkippedTag] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def retryable(self) -> bool:
+        """True when the request failed only for transient reasons: resend the failed calls."""
+        failed = [call for call in self.calls if call.outcome == "failed"]
+        return bool(failed) and all(call.retryable for call in failed)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def retry_after(self) -> float | None:
+        """The longest wait any provider asked for before a retry, in seconds."""
+        waits = [call.retry_after for call in self.calls if call.retry_after is not None]
+        return max(waits) if self.retryable and waits else None

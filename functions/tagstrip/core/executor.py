@@ -1,0 +1,274 @@
+"""Carry out a plan: one signed HTTP call per planned call, retried, concurrent, on a deadline.
+
+`execute(plan)` sends the calls of different resources concurrently (bounded by
+``concurrency``) and the calls of one resource in order, through one pooled `httpx.Client`
+shared by the whole process so warm invocations reuse connections. A retryable failure
+(throttling, 429, 5xx, timeouts, connection errors) is retried with exponential backoff and
+full jitter, waiting at least what the provider's Retry-After asks, as long as the overall
+deadline allows; a 4xx that says the request is wrong is never retried. Every call yields a
+`CallResult`; a failed call never hides the others.
+
+Providers plug in through `ProviderClient` (see `tagstrip.providers.make_client`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import logging
+import random
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, Literal, Protocol
+
+import httpx
+
+from tagstrip.core.errors import ProviderError
+from tagstrip.core.models import CallResult, Plan, PlannedCall, RequestResult
+from tagstrip.core.settings import Settings, get_settings
+from tagstrip.providers import make_client
+
+__all__ = ["ProviderClient", "Reply", "execute", "http_retry_after", "shared_http_client"]
+
+log = logging.getLogger("tagstrip.executor")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A call the provider accepted: removed, or skipped because nothing was left to remove."""
+
+    outcome: Literal["removed", "skipped"]
+    request_id: str | None
+    code: str | None = None
+    message: str | None = None
+
+
+class ProviderClient(Protocol):
+    """What the executor needs from one provider API; constructing one checks credentials."""
+
+    auth: httpx.Auth
+
+    def request(self, call: PlannedCall) -> httpx.Request:
+        """The unsigned request for `call`, against the configured or default endpoint."""
+
+    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
+        """The reply to a call, or raise `ProviderError` (with `retryable` set) on failure."""
+
+    def retry_after(self, response: httpx.Response) -> float | None:
+        """Seconds the provider asked to wait before a retry, if it said."""
+
+
+def http_retry_after(response: httpx.Response) -> float | None:
+    """The standard ``Retry-After`` header: delay in seconds, or an HTTP date."""
+    value = response.headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return float(value)
+    with contextlib.suppress(TypeError, ValueError):
+        moment = email.utils.parsedate_to_datetime(value)
+        return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+    return None
+
+
+@cache
+def shared_http_client() -> httpx.Client:
+    """The process-wide connection pool; per-call timeouts ride on each request."""
+    return httpx.Client(limits=httpx.Limits(max_connections=64, max_keepalive_connections=16))
+
+
+def execute(
+    plan: Plan, settings: Settings | None = None, *, http: httpx.Client | None = None
+) -> RequestResult:
+    """Run `plan` and report every call. Raises ConfigurationError before any network I/O.
+
+    `http` replaces the shared client (tests, or a transport into the embedded fake cloud).
+    """
+    if plan.dry_run:
+        return _request_result(plan, [_call_result(call, outcome="skipped") for call in plan.calls])
+    settings = settings or get_settings()
+    client = make_client(plan.provider, settings)
+    runner = _Runner(plan, client, settings, http or shared_http_client())
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, call in enumerate(plan.calls):
+        groups.setdefault(tuple(call.resource_ids), []).append(index)
+    results: dict[int, CallResult] = {}
+
+    def run_in_order(indexes: list[int]) -> None:
+        for index in indexes:
+            results[index] = runner.run(plan.calls[index])
+
+    workers = max(1, min(settings.concurrency, len(groups)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagstrip") as pool:
+        list(pool.map(run_in_order, groups.values()))
+    result = _request_result(plan, [results[index] for index in range(len(plan.calls))])
+    log.info(
+        "request id=%s provider=%s status=%s calls=%d",
+        plan.request_id,
+        plan.provider,
+        result.status,
+        len(result.calls),
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: ProviderError
+    retry_after: float | None = None
+
+
+class _Runner:
+    """Sends the calls of one plan; safe to share between threads."""
+
+    def __init__(
+        self, plan: Plan, client: ProviderClient, settings: Settings, http: httpx.Client
+    ) -> None:
+        self.plan, self.client, self.settings, self.http = plan, client, settings, http
+        self.deadline = time.monotonic() + settings.deadline
+        self._random = random.Random()
+        self._lock = threading.Lock()
+
+    def run(self, call: PlannedCall) -> CallResult:
+        started, attempts = time.monotonic(), 0
+        while True:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                message = f"not sent: the deadline of {self.settings.deadline:g}s was reached"
+                error = ProviderError(message, provider=call.provider, retryable=True)
+                return self._failed(call, _Failure(error), attempts, started)
+            attempts += 1
+            outcome = self._attempt(call, remaining)
+            if isinstance(outcome, Reply):
+                return self._log(
+                    _call_result(
+                        call,
+                        outcome=outcome.outcome,
+                        request_id=outcome.request_id,
+                        error_code=outcome.code,
+                        error_message=outcome.message,
+                        attempts=attempts,
+                        duration_ms=_ms_since(started),
+                    )
+                )
+            delay = self._backoff(attempts, outcome.retry_after)
+            if (
+                not outcome.error.retryable
+                or attempts > self.settings.retries
+                or time.monotonic() + delay >= self.deadline
+            ):
+                return self._failed(call, outcome, attempts, started)
+            log.info("retry id=%s in %.2fs after: %s", self.plan.request_id, delay, outcome.error)
+            time.sleep(delay)
+
+    def _attempt(self, call: PlannedCall, remaining: float) -> Reply | _Failure:
+        request = self.client.request(call)
+        timeout = httpx.Timeout(
+            min(self.settings.read_timeout, remaining),
+            connect=min(self.settings.connect_timeout, remaining),
+        )
+        request.extensions["timeout"] = timeout.as_dict()
+        try:
+            with _transport_errors(call.provider):
+                response = self.http.send(request, auth=self.client.auth)
+        except ProviderError as exc:
+            return _Failure(exc)
+        try:
+            return self.client.interpret(call, response)
+        except ProviderError as exc:
+            return _Failure(exc, self.client.retry_after(response))
+
+    def _backoff(self, attempts: int, retry_after: float | None) -> float:
+        """Full jitter under an exponential ceiling, but never less than the provider asked."""
+        ceiling = min(self.settings.max_backoff, self.settings.backoff * 2 ** (attempts - 1))
+        with self._lock:
+            jittered = self._random.uniform(0, ceiling)
+        return max(jittered, retry_after or 0.0)
+
+    def _failed(
+        self, call: PlannedCall, failure: _Failure, attempts: int, started: float
+    ) -> CallResult:
+        error = failure.error
+        return self._log(
+            _call_result(
+                call,
+                outcome="failed",
+                request_id=error.request_id,
+                error_code=error.code,
+                error_message=error.message,
+                http_status=error.status_code,
+                attempts=attempts,
+                retryable=error.retryable,
+                retry_after=failure.retry_after if error.retryable else None,
+                duration_ms=_ms_since(started),
+            )
+        )
+
+    def _log(self, result: CallResult) -> CallResult:
+        log.info(
+            "call id=%s provider=%s operation=%s resources=%s outcome=%s status=%s "
+            "request_id=%s code=%s attempts=%d ms=%d",
+            self.plan.request_id,
+            result.provider,
+            result.operation,
+            ",".join(result.resource_ids) or "-",
+            result.outcome,
+            result.http_status,
+            result.request_id,
+            result.error_code,
+            result.attempts,
+            result.duration_ms,
+        )
+        return result
+
+
+@contextlib.contextmanager
+def _transport_errors(provider: str) -> Iterator[None]:
+    """Timeouts and network failures as retryable `ProviderError`s, the cause kept."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        message = f"no answer in time ({type(exc).__name__})"
+        raise ProviderError(message, provider=provider, retryable=True) from exc
+    except httpx.TransportError as exc:
+        message = f"could not reach the provider ({type(exc).__name__}: {exc})"
+        raise ProviderError(message, provider=provider, retryable=True) from exc
+
+
+def _call_result(call: PlannedCall, **fields: Any) -> CallResult:
+    return CallResult(
+        provider=call.provider,
+        operation=call.operation,
+        resource_ids=call.resource_ids,
+        tags=call.tags,
+        **fields,
+    )
+
+
+def _ms_since(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def _request_result(plan: Plan, calls: list[CallResult]) -> RequestResult:
+    return RequestResult(
+        request_id=plan.request_id,
+        provider=plan.provider,
+        status=_status(plan, calls),
+        summary=plan.summary,
+        scope=plan.scope,
+        calls=calls,
+        skipped=plan.skipped,
+        notes=plan.notes,
+    )
+
+
+def _status(plan: Plan, calls: list[CallResult]) -> Literal["ok", "partial", "failed", "dry_run"]:
+    failed = sum(call.outcome == "failed" for call in calls)
+    if plan.dry_run:
+        return "dry_run"
+    if not failed:
+        return "ok"
+    return "failed" if failed == len(calls) else "partial"

@@ -1,0 +1,153 @@
+"""Deployment configuration, read from the environment when first needed.
+
+Credentials come from the vendors' conventional variables; everything else is a
+``TAGSTRIP_*`` variable with a sane default. `get_settings()` reads once and caches (a
+warm function keeps its settings); `reset_settings()` makes the next call read again.
+A bad value is a `ConfigurationError` naming the variable, raised where the handler can
+report it, never at import time. Secrets are `SecretStr` and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from tagstrip.core.errors import ConfigurationError
+from tagstrip.core.models import ProviderName
+
+__all__ = ["VENDOR_CREDENTIALS", "AccessKey", "Settings", "get_settings", "reset_settings"]
+
+Vendor = Literal["aliyun", "huawei", "baidu"]
+
+#: Per vendor: the variables holding the key id, the secret and the optional STS token.
+VENDOR_CREDENTIALS: dict[Vendor, tuple[str, str, str]] = {
+    "aliyun": (
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+    ),
+    "huawei": ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+    "baidu": ("BAIDUCLOUD_ACCESS_KEY", "BAIDUCLOUD_SECRET_KEY", "BAIDUCLOUD_SECURITY_TOKEN"),
+}
+_VENDOR_OF: dict[ProviderName, Vendor] = {
+    "aliyun-ecs": "aliyun",
+    "aliyun-redis": "aliyun",
+    "huawei-ecs": "huawei",
+    "baidu-tag": "baidu",
+    "baidu-bcc": "baidu",
+}
+_PREFIX = "TAGSTRIP_"
+#: An endpoint override is a base URL such as ``http://127.0.0.1:8080``.
+_URL = r"^https?://[^/?#\s]+/?$"
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    """One vendor's credentials; the secret and token print as ``**********``."""
+
+    access_key_id: str
+    secret: SecretStr
+    security_token: SecretStr | None = None
+
+    @property
+    def token(self) -> str | None:
+        return None if self.security_token is None else self.security_token.get_secret_value()
+
+
+class Settings(BaseModel):
+    """Everything a deployment may set. Field names map to ``TAGSTRIP_<NAME>`` unless aliased."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    aliyun_access_key_id: str | None = Field(None, validation_alias="ALIBABA_CLOUD_ACCESS_KEY_ID")
+    aliyun_access_key_secret: SecretStr | None = Field(
+        None, validation_alias="ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+    )
+    aliyun_security_token: SecretStr | None = Field(
+        None, validation_alias="ALIBABA_CLOUD_SECURITY_TOKEN"
+    )
+    huawei_access_key_id: str | None = Field(None, validation_alias="HUAWEICLOUD_SDK_AK")
+    huawei_access_key_secret: SecretStr | None = Field(None, validation_alias="HUAWEICLOUD_SDK_SK")
+    huawei_security_token: SecretStr | None = Field(
+        None, validation_alias="HUAWEICLOUD_SDK_SECURITY_TOKEN"
+    )
+    baidu_access_key_id: str | None = Field(None, validation_alias="BAIDUCLOUD_ACCESS_KEY")
+    baidu_access_key_secret: SecretStr | None = Field(
+        None, validation_alias="BAIDUCLOUD_SECRET_KEY"
+    )
+    baidu_security_token: SecretStr | None = Field(
+        None, validation_alias="BAIDUCLOUD_SECURITY_TOKEN"
+    )
+
+    aliyun_ecs_endpoint: str | None = Field(None, pattern=_URL)
+    aliyun_redis_endpoint: str | None = Field(None, pattern=_URL)
+    huawei_ecs_endpoint: str | None = Field(None, pattern=_URL)
+    baidu_tag_endpoint: str | None = Field(None, pattern=_URL)
+    baidu_bcc_endpoint: str | None = Field(None, pattern=_URL)
+    aliyun_signature: Literal["ACS3-HMAC-SHA256", "HMAC-SHA1"] = Field(
+        "ACS3-HMAC-SHA256",
+        description="ACS3 (V3) is what the vendor recommends; HMAC-SHA1 is RPC signature v1.",
+    )
+
+    connect_timeout: float = Field(5.0, gt=0, description="Seconds to open a connection.")
+    read_timeout: float = Field(15.0, gt=0, description="Seconds to wait for each response.")
+    retries: int = Field(3, ge=0, le=10, description="Retries of a retryable failure per call.")
+    backoff: float = Field(0.5, ge=0, description="First retry delay in seconds; doubles.")
+    max_backoff: float = Field(8.0, ge=0, description="Ceiling of one retry delay.")
+    deadline: float = Field(45.0, gt=0, description="Seconds all calls of a request may take.")
+    concurrency: int = Field(8, ge=1, le=64, description="Calls in flight at once.")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Settings from `environ`; a bad value is a ConfigurationError naming its variable."""
+        values = {
+            name: environ[variable]
+            for name, field in cls.model_fields.items()
+            for variable in [str(field.validation_alias or f"{_PREFIX}{name.upper()}")]
+            if environ.get(variable, "") != ""
+        }
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False, include_input=False)[0]
+            name = str(error["loc"][0])
+            variable = str(cls.model_fields[name].validation_alias or f"{_PREFIX}{name.upper()}")
+            message = f"{variable} is not valid: {error['msg']}"
+            raise ConfigurationError(message, variable=variable) from None
+
+    def access_key(self, provider: ProviderName) -> AccessKey:
+        """The credentials `provider` signs with, or a ConfigurationError naming what is missing."""
+        vendor = _VENDOR_OF[provider]
+        key_id = getattr(self, f"{vendor}_access_key_id")
+        secret = getattr(self, f"{vendor}_access_key_secret")
+        id_variable, secret_variable, _ = VENDOR_CREDENTIALS[vendor]
+        missing = [
+            variable
+            for variable, value in ((id_variable, key_id), (secret_variable, secret))
+            if value is None
+        ]
+        if missing:
+            message = f"{provider} needs credentials: set {' and '.join(missing)}"
+            raise ConfigurationError(message, variable=missing[0])
+        return AccessKey(key_id, secret, getattr(self, f"{vendor}_security_token"))
+
+    def endpoint(self, provider: ProviderName) -> str | None:
+        """The configured base URL for `provider`, if any (else the vendor's default)."""
+        value: str | None = getattr(self, f"{provider.replace('-', '_')}_endpoint")
+        return value.rstrip("/") if value else None
+
+
+@cache
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings.from_env(os.environ)
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests, or after the environment changed)."""
+    get_settings.cache_clear()

@@ -1,0 +1,90 @@
+"""The Alibaba Cloud RPC client shared by ECS and ApsaraDB for Redis.
+
+Calls go as ``POST /`` with every parameter in the query and an empty body, as the current
+SDKs send them, signed with ACS3-HMAC-SHA256 (the default) or RPC signature v1 as configured.
+Endpoints follow the vendor's SDK rules per region unless a base URL is configured.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import httpx
+
+from tagstrip.core.executor import Reply, http_retry_after
+from tagstrip.core.models import PlannedCall
+from tagstrip.core.settings import Settings
+from tagstrip.providers.aliyun.errors import GONE_CODES, parse_error, request_id_of
+from tagstrip.providers.aliyun.signing import Acs3Auth, RpcV1Auth
+
+__all__ = ["AliyunClient", "default_endpoint"]
+
+AliyunProvider = Literal["aliyun-ecs", "aliyun-redis"]
+
+#: Product host prefix, and the regions its SDK sends to a non-regional host.
+_PRODUCTS: dict[AliyunProvider, tuple[str, dict[str, str]]] = {
+    "aliyun-ecs": (
+        "ecs",
+        {
+            "cn-hangzhou": "ecs-cn-hangzhou.aliyuncs.com",
+            "cn-hangzhou-finance": "ecs.aliyuncs.com",
+            "cn-wuhan": "ecs.aliyuncs.com",
+            "cn-zhangbei": "ecs.aliyuncs.com",
+        },
+    ),
+    "aliyun-redis": (
+        "r-kvstore",
+        {
+            "cn-hangzhou": "r-kvstore.aliyuncs.com",
+            "cn-hangzhou-finance": "r-kvstore.aliyuncs.com",
+            "cn-wuhan": "r-kvstore.aliyuncs.com",
+            "cn-zhangbei": "r-kvstore.aliyuncs.com",
+        },
+    ),
+}
+
+
+def default_endpoint(provider: AliyunProvider, region: str | None) -> str:
+    """The vendor's public endpoint for `region`, e.g. ``https://ecs.cn-shenzhen.aliyuncs.com``."""
+    product, special = _PRODUCTS[provider]
+    region = region or "cn-hangzhou"
+    return f"https://{special.get(region, f'{product}.{region}.aliyuncs.com')}"
+
+
+class AliyunClient:
+    """Builds, signs and reads RPC calls of one Alibaba product."""
+
+    def __init__(self, provider: AliyunProvider, settings: Settings) -> None:
+        key = settings.access_key(provider)
+        self.provider = provider
+        self._rpc_v1 = settings.aliyun_signature == "HMAC-SHA1"
+        flow = RpcV1Auth if self._rpc_v1 else Acs3Auth
+        self.auth: httpx.Auth = flow(key.access_key_id, key.secret.get_secret_value(), key.token)
+        self._endpoint = settings.endpoint(provider)
+
+    def request(self, call: PlannedCall) -> httpx.Request:
+        base = self._endpoint or default_endpoint(self.provider, call.region)
+        if self._rpc_v1:
+            params = {"Action": call.operation, "Version": call.api_version, **call.params}
+            return httpx.Request(call.method, f"{base}{call.path}", params=params)
+        headers = {
+            "x-acs-action": call.operation,
+            "x-acs-version": call.api_version,
+            "accept": "application/json",
+        }
+        return httpx.Request(call.method, f"{base}{call.path}", params=call.params, headers=headers)
+
+    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
+        if response.is_success:
+            return Reply("removed", request_id_of(response))
+        error = parse_error(self.provider, response)
+        if error.code in GONE_CODES and len(call.resource_ids) == 1:
+            return Reply("skipped", error.request_id, error.code, error.message)
+        raise error
+
+    def retry_after(self, response: httpx.Response) -> float | None:
+        """``x-acs-retry-after`` (milliseconds) on throttling, else the standard header."""
+        value = response.headers.get("x-acs-retry-after", "")
+        if value.isdigit() and int(value) > 0:
+            return int(value) / 1000
+        return http_retry_after(response)

@@ -1,0 +1,73 @@
+"""Alibaba Cloud error bodies (JSON or XML) as `ProviderError`, and which ones to retry.
+
+The gateway answers ``{"RequestId", "HostId", "Code", "Message", "Recommend"}`` in JSON, or
+the same fields under ``<Error>`` in XML. Throttling comes as HTTP 400 with a ``Throttling``
+code (429 on newer gateways), so codes decide retries, not only statuses.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.etree import ElementTree
+
+import httpx
+
+from tagstrip.core.errors import ProviderError
+
+__all__ = ["GONE_CODES", "parse_error", "request_id_of"]
+
+#: Transient by the vendor's own account (its SDK retries exactly these).
+_RETRYABLE_CODES = frozenset(
+    {
+        "Throttling",
+        "Throttling.User",
+        "Throttling.Api",
+        "ServiceUnavailable",
+        "InternalError",
+        "UnknownError",
+    }
+)
+#: The one resource named by the call does not exist: nothing is left to untag.
+GONE_CODES = frozenset({"InvalidResourceId.NotFound", "InvalidDbInstanceId.NotFound"})
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """The ``RequestId`` of a JSON or XML answer, else the ``x-acs-request-id`` header."""
+    return _fields(response).get("RequestId") or response.headers.get("x-acs-request-id")
+
+
+def parse_error(provider: str, response: httpx.Response) -> ProviderError:
+    """The vendor's code, message and request id from an error answer."""
+    fields = _fields(response)
+    code = fields.get("Code") or None
+    status = response.status_code
+    return ProviderError(
+        fields.get("Message") or response.reason_phrase or "error without a message",
+        provider=provider,
+        code=code,
+        status_code=status,
+        request_id=fields.get("RequestId") or response.headers.get("x-acs-request-id"),
+        retryable=status == 429 or status >= 500 or code in _RETRYABLE_CODES,
+    )
+
+
+def _fields(response: httpx.Response) -> dict[str, str]:
+    text = response.text.strip()
+    if text.startswith("<"):
+        return _xml_fields(text)
+    try:
+        data: Any = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: str(value) for name, value in data.items() if isinstance(value, str | int)}
+
+
+def _xml_fields(text: str) -> dict[str, str]:
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return {}
+    return {child.tag: (child.text or "").strip() for child in root}

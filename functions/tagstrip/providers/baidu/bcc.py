@@ -1,0 +1,106 @@
+"""Baidu Cloud BCC per-instance tag unbinding: rules, native form, calls.
+
+``PUT /v2/instance/{instanceId}/tag?unbind`` with ``{"changeTags": [{"tagKey", "tagValue"}]}``
+unbinds tags from one instance only: the tags stay defined in the account and stay on every
+other resource. This is usually what a ticket means, unlike ``baidu-tag``, which deletes a
+tag from the whole account. Related disks, EIPs and snapshots are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from tagstrip.core.errors import FieldError, InvalidRequest
+from tagstrip.core.models import Plan, ProviderName, TagRemovalRequest
+from tagstrip.core.rules import (
+    ProviderSpec,
+    check_region,
+    check_resource_ids,
+    chunked,
+    merge_duplicate_tags,
+)
+from tagstrip.providers.baidu.tag import TAGS_PER_CALL
+from tagstrip.providers.baidu.tag import _check_tag as check_baidu_tag
+
+__all__ = ["API_VERSION", "BaiduBcc"]
+
+API_VERSION = "v2"
+_NATIVE_FIELDS = frozenset({"changeTags", "instanceId", "region"})
+
+
+class BaiduBcc(ProviderSpec):
+    name: ClassVar[ProviderName] = "baidu-bcc"
+    profiles = (API_VERSION,)
+    accepts = frozenset({"region", "resource_ids"})
+
+    def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
+        errors = check_region(request.region)
+        errors += check_resource_ids(request.resource_ids, what="BCC instance id")
+        if not request.tags:
+            errors.append(FieldError(("tags",), "at least one tag is required", "missing"))
+        for index, tag in enumerate(request.tags):
+            if tag.value is None:
+                message = (
+                    "baidu-bcc unbinds key/value pairs from an instance, so a value is "
+                    'required (use "" for a tag with an empty value)'
+                )
+                errors.append(FieldError(("tags", index, "value"), message, "missing"))
+            else:
+                errors += check_baidu_tag(tag, index)
+        return errors
+
+    def plan(self, request: TagRemovalRequest) -> Plan:
+        tags, notes = merge_duplicate_tags(request.tags)
+        calls = [
+            self.make_call(
+                request,
+                operation="UnbindInstanceTags",
+                api_version=API_VERSION,
+                method="PUT",
+                path=f"/{API_VERSION}/instance/{instance_id}/tag",
+                params={"unbind": ""},
+                body={"changeTags": [{"tagKey": t.key, "tagValue": t.value} for t in chunk]},
+                resource_ids=[instance_id],
+                tags=chunk,
+            )
+            for instance_id in request.resource_ids
+            for chunk in chunked(tags, TAGS_PER_CALL)
+        ]
+        notes.append(
+            "the tags stay defined in the account and on every other resource "
+            "(related disks, EIPs and snapshots included)"
+        )
+        where = f"BCC instance(s) {', '.join(request.resource_ids)} in {request.region}"
+        summary = f"unbind {len(tags)} tag(s) from {where} only"
+        return self.make_plan(request, calls, summary=summary, notes=notes)
+
+    def claims_native(self, payload: Mapping[str, Any]) -> bool:
+        return "changeTags" in payload and "instanceId" in payload
+
+    def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        errors = [
+            FieldError((name,), f"unknown field {name!r}", "extra_forbidden")
+            for name in payload
+            if name not in _NATIVE_FIELDS
+        ]
+        change_tags = payload.get("changeTags")
+        if not _is_tag_list(change_tags):
+            message = "changeTags must be a list of {tagKey, tagValue} objects"
+            errors.append(FieldError(("changeTags",), message, "list_type"))
+        if errors or not isinstance(change_tags, list):
+            raise InvalidRequest(errors)
+        canonical: dict[str, Any] = {
+            "provider": self.name,
+            "resource_ids": [payload["instanceId"]],
+            "tags": [{"key": t.get("tagKey"), "value": t.get("tagValue")} for t in change_tags],
+        }
+        if "region" in payload:
+            canonical["region"] = payload["region"]
+        return canonical
+
+
+def _is_tag_list(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(item, dict) and set(item) <= {"tagKey", "tagValue"} for item in value
+    )

@@ -1,0 +1,60 @@
+"""The Baidu AI Cloud client for the tag service and BCC, signed with bce-auth-v1.
+
+baidu-tag: ``PUT /v1/tag?delete`` on the global ``tag.baidubce.com`` (account-wide).
+baidu-bcc: ``PUT /v2/instance/{id}/tag?unbind`` on ``bcc.{region}.baidubce.com`` (one
+instance). Both take a JSON body and answer 200 with ``x-bce-request-id``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+import httpx
+
+from tagstrip.core.executor import Reply, http_retry_after
+from tagstrip.core.models import PlannedCall
+from tagstrip.core.settings import Settings
+from tagstrip.providers.baidu.errors import parse_error, request_id_of
+from tagstrip.providers.baidu.signing import BceAuth
+
+__all__ = ["BaiduClient", "default_endpoint"]
+
+BaiduProvider = Literal["baidu-tag", "baidu-bcc"]
+_JSON = "application/json; charset=utf-8"
+
+
+def default_endpoint(provider: BaiduProvider, region: str | None) -> str:
+    """The vendor's public endpoint: the global tag service, or BCC in `region` (e.g. bj)."""
+    if provider == "baidu-tag":
+        return "https://tag.baidubce.com"
+    return f"https://bcc.{region or 'bj'}.baidubce.com"
+
+
+class BaiduClient:
+    """Builds, signs and reads calls of one Baidu API."""
+
+    def __init__(self, provider: BaiduProvider, settings: Settings) -> None:
+        key = settings.access_key(provider)
+        self.provider = provider
+        self.auth = BceAuth(key.access_key_id, key.secret.get_secret_value(), key.token)
+        self._endpoint = settings.endpoint(provider)
+
+    def request(self, call: PlannedCall) -> httpx.Request:
+        base = self._endpoint or default_endpoint(self.provider, call.region)
+        body = json.dumps(call.body, ensure_ascii=False, separators=(",", ":")).encode()
+        return httpx.Request(
+            call.method,
+            f"{base}{call.path}",
+            params=call.params,
+            headers={"Content-Type": _JSON},
+            content=body,
+        )
+
+    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
+        if response.is_success:
+            return Reply("removed", request_id_of(response))
+        raise parse_error(self.provider, response)
+
+    def retry_after(self, response: httpx.Response) -> float | None:
+        return http_retry_after(response)

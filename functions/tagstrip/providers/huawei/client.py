@@ -1,0 +1,62 @@
+"""The Huawei Cloud ECS client: batch tag delete, signed with SDK-HMAC-SHA256.
+
+``POST /v1/{project_id}/cloudservers/{server_id}/tags/action`` with a JSON body; success is
+204 without a body. The project id in the path is also sent as ``X-Project-Id``, as the
+vendor's SDK does. The endpoint is ``ecs.{region}.myhuaweicloud.com`` unless configured.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Literal
+
+import httpx
+
+from tagstrip.core.executor import Reply, http_retry_after
+from tagstrip.core.models import PlannedCall
+from tagstrip.core.settings import Settings
+from tagstrip.providers.huawei.errors import GONE_CODES, parse_error, request_id_of
+from tagstrip.providers.huawei.signing import SdkHmacSha256Auth
+
+__all__ = ["HuaweiEcsClient", "default_endpoint"]
+
+_PROJECT = re.compile(r"/v\d+/(?P<project>[^/]+)/")
+_JSON = "application/json;charset=UTF-8"
+
+
+def default_endpoint(region: str | None) -> str:
+    """The vendor's public ECS endpoint, e.g. ``https://ecs.cn-north-4.myhuaweicloud.com``."""
+    return f"https://ecs.{region or 'cn-north-4'}.myhuaweicloud.com"
+
+
+class HuaweiEcsClient:
+    """Builds, signs and reads Huawei ECS tag calls."""
+
+    def __init__(self, provider: Literal["huawei-ecs"], settings: Settings) -> None:
+        key = settings.access_key(provider)
+        self.provider = provider
+        self.auth = SdkHmacSha256Auth(key.access_key_id, key.secret.get_secret_value(), key.token)
+        self._endpoint = settings.endpoint(provider)
+
+    def request(self, call: PlannedCall) -> httpx.Request:
+        base = self._endpoint or default_endpoint(call.region)
+        headers = {"Content-Type": _JSON}
+        project = _PROJECT.match(call.path)
+        if project:
+            headers["X-Project-Id"] = project["project"]
+        body = json.dumps(call.body, ensure_ascii=False, separators=(",", ":")).encode()
+        return httpx.Request(
+            call.method, f"{base}{call.path}", params=call.params, headers=headers, content=body
+        )
+
+    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
+        if response.is_success:
+            return Reply("removed", request_id_of(response))
+        error = parse_error(self.provider, response)
+        if error.code in GONE_CODES and len(call.resource_ids) == 1:
+            return Reply("skipped", error.request_id, error.code, error.message)
+        raise error
+
+    def retry_after(self, response: httpx.Response) -> float | None:
+        return http_retry_after(response)

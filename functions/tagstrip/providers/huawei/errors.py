@@ -1,0 +1,64 @@
+"""Huawei Cloud error bodies as `ProviderError`, and which ones to retry.
+
+The API gateway answers flat ``{"error_code", "error_msg", "request_id"}``; ECS nests
+``{"error": {"code", "message"}}``. Like the vendor's SDK, the code and message are looked
+up under any of the spellings it knows, nested or not, and the request id is the
+``X-Request-Id`` header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from tagstrip.core.errors import ProviderError
+
+__all__ = ["GONE_CODES", "parse_error", "request_id_of"]
+
+_SPELLINGS = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
+#: Gateway flow control (``APIG.`` on some products); sent with HTTP 429.
+_RETRYABLE_CODES = frozenset({"APIGW.0308", "APIG.0308"})
+#: The server named in the path does not exist: nothing is left to untag.
+GONE_CODES = frozenset({"Ecs.0114"})
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    value: str | None = response.headers.get("x-request-id")
+    return value
+
+
+def parse_error(provider: str, response: httpx.Response) -> ProviderError:
+    """The vendor's code, message and request id from an error answer."""
+    try:
+        body: Any = response.json() if response.content else {}
+    except ValueError:
+        body = {}
+    code, message = _find(body) if isinstance(body, Mapping) else (None, None)
+    status = response.status_code
+    request_id = request_id_of(response)
+    if request_id is None and isinstance(body, Mapping) and "request_id" in body:
+        request_id = str(body["request_id"])
+    return ProviderError(
+        message or response.reason_phrase or "error without a message",
+        provider=provider,
+        code=code,
+        status_code=status,
+        request_id=request_id,
+        retryable=status == 429 or status >= 500 or code in _RETRYABLE_CODES,
+    )
+
+
+def _find(body: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The first (code, message) pair under a known spelling, searching nested objects."""
+    for code_name, message_name in _SPELLINGS:
+        if isinstance(body.get(code_name), str):
+            message = body.get(message_name)
+            return body[code_name], message if isinstance(message, str) else None
+    for value in body.values():
+        if isinstance(value, Mapping):
+            found = _find(value)
+            if found[0] is not None:
+                return found
+    return None, None

@@ -1,0 +1,158 @@
+"""Baidu tag service and BCC over real HTTP: plans, wire form, server-side signatures, errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from tagstrip.core.errors import InvalidRequest
+from tagstrip.core.executor import execute
+from tagstrip.core.models import RequestResult
+from tagstrip.core.pipeline import validate_request
+from tagstrip.providers.baidu.client import default_endpoint
+from tagstrip.providers.baidu.signing import (
+    canonical_request,
+    parse_authorization,
+    signature,
+    signing_key,
+)
+from tests.unit.clients_support import SECRETS, plan_of, settings_for
+
+TAG: dict[str, Any] = {
+    "provider": "baidu-tag",
+    "tags": [{"key": "key1", "value": "value1"}, {"key": "Default tag", "value": ""}],
+}
+BCC: dict[str, Any] = {
+    "provider": "baidu-bcc",
+    "region": "bj",
+    "resource_ids": ["i-abc", "i-def"],
+    "tags": [{"key": "env", "value": "测试 1"}],
+}
+
+
+def signature_valid(request: Request) -> bool:
+    auth = parse_authorization(request.headers["Authorization"])
+    canonical = canonical_request(
+        request.method,
+        request.path,
+        list(request.args.items(multi=True)),
+        request.headers,
+        auth.signed_headers,
+    )
+    key = signing_key(SECRETS["baidu_access_key_secret"], auth.prefix)
+    return signature(key, canonical) == auth.signature
+
+
+def ok(request_id: str = "602b9cda-d803-433b-b902-c6f787ebb7fc") -> Response:
+    return Response(b"", headers={"x-bce-request-id": request_id}, content_type="text/plain")
+
+
+def run(httpserver: HTTPServer, payload: dict[str, Any], **settings: Any) -> RequestResult:
+    return execute(plan_of(payload), settings_for(httpserver.url_for("/"), **settings))
+
+
+def test_tag_delete_is_account_wide_and_skips_the_default_tag(httpserver: HTTPServer) -> None:
+    def handler(request: Request) -> Response:
+        assert signature_valid(request)
+        assert "delete" in request.args
+        assert request.headers["x-bce-security-token"] == SECRETS["baidu_security_token"]
+        assert json.loads(request.get_data()) == {
+            "tags": [{"tagKey": "key1", "tagValue": "value1"}]
+        }
+        return ok()
+
+    httpserver.expect_request("/v1/tag", method="PUT").respond_with_handler(handler)
+    result = run(httpserver, TAG, tokens=True)
+    httpserver.check()
+    assert (result.status, result.scope) == ("ok", "account")
+    assert "whole account" in result.summary
+    assert [s.tag.key for s in result.skipped] == ["Default tag"]
+    assert result.calls[0].request_id == "602b9cda-d803-433b-b902-c6f787ebb7fc"
+
+
+def test_bcc_unbinds_from_each_instance_only(httpserver: HTTPServer) -> None:
+    def handler(request: Request) -> Response:
+        assert signature_valid(request)
+        assert "unbind" in request.args
+        assert json.loads(request.get_data()) == {
+            "changeTags": [{"tagKey": "env", "tagValue": "测试 1"}]
+        }
+        return ok(request.path)
+
+    httpserver.expect_request("/v2/instance/i-abc/tag", method="PUT").respond_with_handler(handler)
+    httpserver.expect_request("/v2/instance/i-def/tag", method="PUT").respond_with_handler(handler)
+    result = run(httpserver, BCC)
+    httpserver.check()
+    assert (result.status, result.scope) == ("ok", "resources")
+    assert "only" in result.summary
+    assert sorted(call.request_id or "" for call in result.calls) == [
+        "/v2/instance/i-abc/tag",
+        "/v2/instance/i-def/tag",
+    ]
+
+
+def test_bcc_plan_needs_values_and_instances() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        validate_request({"provider": "baidu-bcc", "region": "bj", "tags": [{"key": "env"}]})
+    paths = {error.path for error in caught.value.errors}
+    assert paths == {"resource_ids", "tags.0.value"}
+
+
+def test_bcc_native_form() -> None:
+    request = validate_request(
+        {"instanceId": "i-abc", "region": "gz", "changeTags": [{"tagKey": "a", "tagValue": "b"}]}
+    )
+    assert (request.provider, request.resource_ids, request.region) == (
+        "baidu-bcc",
+        ["i-abc"],
+        "gz",
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (400, "TagExceptions.TagKeyInvalid"),
+        (400, "TagExceptions.TagValueInvalid"),
+        (413, "TagExceptions.LimitExceeded"),
+        (403, "AccessDenied"),
+        (400, "SignatureDoesNotMatch"),
+    ],
+)
+def test_documented_errors_fail_without_retry(
+    httpserver: HTTPServer, status: int, code: str
+) -> None:
+    body = {"requestId": "bce-err", "code": code, "message": "documented message"}
+    httpserver.expect_request("/v1/tag").respond_with_json(body, status=status)
+    (call,) = run(httpserver, TAG).calls
+    assert (call.outcome, call.error_code, call.http_status, call.retryable) == (
+        "failed",
+        code,
+        status,
+        False,
+    )
+    assert (call.request_id, call.error_message) == ("bce-err", "documented message")
+
+
+def test_server_error_then_success(httpserver: HTTPServer) -> None:
+    httpserver.expect_ordered_request("/v1/tag").respond_with_data("", status=503)
+    httpserver.expect_ordered_request("/v1/tag").respond_with_response(ok("second"))
+    (call,) = run(httpserver, TAG).calls
+    assert (call.outcome, call.attempts, call.request_id) == ("removed", 2, "second")
+
+
+def test_empty_error_body_uses_the_request_id_header(httpserver: HTTPServer) -> None:
+    response = Response(b"", status=500, headers={"x-bce-request-id": "hdr-id"})
+    httpserver.expect_request("/v1/tag").respond_with_response(response)
+    (call,) = run(httpserver, TAG, retries=0).calls
+    assert (call.request_id, call.retryable) == ("hdr-id", True)
+    assert (call.error_message or "").lower() == "internal server error"
+
+
+def test_default_endpoints() -> None:
+    assert default_endpoint("baidu-tag", None) == "https://tag.baidubce.com"
+    assert default_endpoint("baidu-bcc", "gz") == "https://bcc.gz.baidubce.com"
