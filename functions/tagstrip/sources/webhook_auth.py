@@ -116,7 +116,7 @@ class WebhookVerifier:
         deliveries: DeliveryLog = DELIVERIES,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._secrets = tuple(s.get_secret_value().encode() for s in secrets)
+        self._secrets = tuple(secrets)
         self._allow_unsigned = allow_unsigned
         self._deliveries, self._clock = deliveries, clock
 
@@ -185,7 +185,7 @@ class WebhookVerifier:
 
     def _matching(self, digests: Sequence[str], message: bytes) -> str:
         """The received digest some secret produced; every pair is compared in constant time."""
-        expected = [_hmac(secret, message) for secret in self._secrets]
+        expected = [_hmac(secret.get_secret_value().encode(), message) for secret in self._secrets]
         found = [d for d in digests for e in expected if hmac.compare_digest(d.lower(), e)]
         if not found:
             raise Unauthorized("the signature does not match any configured secret", reason="bad")

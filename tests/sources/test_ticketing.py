@@ -1,0 +1,124 @@
+"""Webhook mappings: presets, mapping files, and requests that bypass the mapping."""
+
+from __future__ import annotations
+
+import copy
+from importlib.resources import files
+
+import pytest
+
+from tagstrip.core.errors import ConfigurationError, InvalidRequest
+from tagstrip.sources import Accepted, Ignored, ticketing
+
+from .helpers import CANONICAL_ECS, EVENTS, load, paths
+
+JIRA = {"TAGSTRIP_WEBHOOK_MAPPING": "preset:jira"}
+
+
+def test_presets_ship_with_the_package() -> None:
+    for name in ticketing.PRESETS:
+        assert files("tagstrip.sources").joinpath("presets", f"{name}.yaml").is_file()
+        assert ticketing.load_mapping(f"preset:{name}").rules
+
+
+def test_jira_issue_moved_to_done_acts() -> None:
+    outcome = ticketing.adapt(load("jira/issue-moved-to-done.json"), environ=JIRA)
+    assert isinstance(outcome, Accepted)
+    [request] = outcome.requests
+    assert (request.id, request.region, request.resource_ids) == (
+        "OPS-42",
+        "cn-hangzhou",
+        ["i-bp1abc"],
+    )
+    assert outcome.matched == ("jira-issue-done",)
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["jira/issue-moved-to-in-progress.json", "jira/done-issue-labels-edited.json"],
+)
+def test_other_jira_updates_are_ignored(sample: str) -> None:
+    outcome = ticketing.adapt(load(sample), environ=JIRA)
+    assert isinstance(outcome, Ignored)
+    assert "preset:jira" in outcome.reason
+
+
+def test_jira_resolved_counts_as_done_and_other_events_do_not() -> None:
+    payload = load("jira/issue-moved-to-done.json")
+    payload["issue"]["fields"]["status"]["name"] = "Resolved"
+    assert isinstance(ticketing.adapt(payload, environ=JIRA), Accepted)
+    payload["webhookEvent"] = "jira:issue_created"
+    assert isinstance(ticketing.adapt(payload, environ=JIRA), Ignored)
+
+
+def test_jira_done_without_a_resource_is_located_at_the_mapping_field() -> None:
+    payload = copy.deepcopy(load("jira/issue-moved-to-done.json"))
+    del payload["issue"]["fields"]["customfield_10050"]
+    with pytest.raises(InvalidRequest) as caught:
+        ticketing.adapt(payload, environ=JIRA)
+    assert paths(caught.value) == ["mappings.jira-issue-done.resource_ids"]
+
+
+def test_mapping_file_from_events() -> None:
+    env = {"TAGSTRIP_WEBHOOK_MAPPING": str(EVENTS / "mapping-jira.yaml")}
+    payload = load("jira/issue-moved-to-done.json")
+    assert isinstance(ticketing.adapt(payload, environ=env), Ignored)
+    fields = payload["issue"]["fields"]
+    fields["labels"] = ["cloud-huawei"]
+    fields |= {
+        "customfield_10210": {"value": "cn-north-4"},
+        "customfield_10211": "0605767ea3000fd42f0cc00a2fa4d5d8",
+        "customfield_10212": "8e7d4d27-9d9c-4fa4-8f55-a2f76c6a1ab8",
+        "customfield_10213": "owner",
+    }
+    outcome = ticketing.adapt(payload, environ=env)
+    assert isinstance(outcome, Accepted)
+    assert outcome.requests[0].provider == "huawei-ecs"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        CANONICAL_ECS,
+        [CANONICAL_ECS],
+        load("native/aliyun-ecs-removetags.json"),
+        load("native/baidu-tag-delete.json"),
+    ],
+)
+def test_requests_bypass_the_mapping(body: object) -> None:
+    outcome = ticketing.adapt(body, environ=JIRA)
+    assert isinstance(outcome, Accepted)
+    assert (outcome.source, outcome.matched) == ("request", ())
+
+
+def test_without_a_mapping_a_payload_must_be_a_request() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        ticketing.adapt(load("jira/issue-moved-to-done.json"), environ={})
+    assert paths(caught.value) == ["provider"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("preset:github", "unknown preset 'github'; presets: preset:jira, preset:servicenow"),
+        ("/nonexistent/mapping.yaml", "cannot read /nonexistent/mapping.yaml"),
+    ],
+)
+def test_bad_mapping_setting(spec: str, expected: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        ticketing.adapt({"webhookEvent": "x"}, environ={"TAGSTRIP_WEBHOOK_MAPPING": spec})
+    assert expected in str(caught.value)
+    assert caught.value.variable == "TAGSTRIP_WEBHOOK_MAPPING"
+
+
+def test_a_rules_file_is_not_a_mapping_file() -> None:
+    with pytest.raises(ConfigurationError, match="mappings"):
+        ticketing.load_mapping(str(EVENTS / "rules.yaml"))
+
+
+def test_split_trims_and_drops_blanks() -> None:
+    payload = load("jira/issue-moved-to-done.json")
+    payload["issue"]["fields"]["customfield_10052"] = " owner ,, on-call ,"
+    outcome = ticketing.adapt(payload, environ=JIRA)
+    assert isinstance(outcome, Accepted)
+    assert [t.key for t in outcome.requests[0].tags] == ["owner", "on-call"]
