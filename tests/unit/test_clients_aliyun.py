@@ -9,8 +9,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tagstrip.core.errors import InvalidRequest
 from tagstrip.core.executor import execute
 from tagstrip.core.models import RequestResult
+from tagstrip.core.pipeline import validate_request
 from tagstrip.providers.aliyun.client import default_endpoint
 from tagstrip.providers.aliyun.signing import (
     acs3_canonical_request,
@@ -144,6 +146,45 @@ def test_redis_untag_resources_packs_resources_and_keys(httpserver: HTTPServer) 
     httpserver.check()
     assert [call.resource_ids for call in result.calls] == [["r-1", "r-2"]]
     assert result.status == "ok"
+
+
+def test_untag_resources_profile_cuts_calls(httpserver: HTTPServer) -> None:
+    def handler(request: Request) -> Response:
+        assert acs3_valid(request)
+        assert request.headers["x-acs-action"] == "UntagResources"
+        assert request.args["ResourceType"] == "eni"
+        assert not [name for name in request.args if name.startswith("Tag.")]
+        return ok()
+
+    httpserver.expect_request("/").respond_with_handler(handler)
+    resources = [f"eni-{n}" for n in range(60)]
+    payload = {
+        **ECS,
+        "resource_type": "eni",
+        "resource_ids": resources,
+        "tags": [{"key": f"k{n}"} for n in range(25)],
+        "api_profile": "untag-resources",
+    }
+    result = run(httpserver, payload)
+    httpserver.check()
+    assert result.status == "ok"
+    shapes = [(len(call.resource_ids), len(call.tags)) for call in result.calls]
+    assert shapes == [(50, 20), (50, 5), (10, 20), (10, 5)]
+    first = httpserver.log[0][0].args
+    assert (first["ResourceId.50"], first["TagKey.20"]) == ("eni-49", "k19")
+    assert "ResourceId.51" not in first
+
+
+def test_untag_resources_removes_by_key_only() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        validate_request({**ECS, "api_profile": "untag-resources"})
+    (error,) = caught.value.errors
+    assert (error.path, error.type) == ("tags.0.value", "value_not_supported")
+
+
+def test_untag_resource_types_are_refused_by_remove_tags() -> None:
+    with pytest.raises(InvalidRequest, match="not an ECS resource type"):
+        validate_request({**ECS, "resource_type": "eni"})
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,12 @@
-"""Alibaba Cloud ECS ``RemoveTags`` (API version 2014-05-26): rules, native form, calls.
+"""Alibaba Cloud ECS tag removal (API version 2014-05-26): rules, native form, calls.
 
-RemoveTags takes one resource per call. The current doc allows ``Tag.N`` with N 1..20;
+``RemoveTags`` takes one resource per call. The current doc allows ``Tag.N`` with N 1..20;
 the 2018 edition allows 1..5 and states that a tag without a value is removed by key
 whatever its value. Both editions are profiles, so nothing of the older doc is lost.
+
+``UntagResources``, which the vendor recommends over the deprecated RemoveTags, is the
+opt-in ``untag-resources`` profile: keys only, up to 50 ``ResourceId.N`` and 20 ``TagKey.N``
+a call, so many resources cost one call instead of one each.
 """
 
 from __future__ import annotations
@@ -23,12 +27,39 @@ from tagstrip.core.rules import (
 )
 from tagstrip.providers.aliyun.rpc import check_alibaba_tag, numbered_values, require_strings
 
-__all__ = ["API_VERSION", "RESOURCE_TYPES", "TAGS_PER_CALL", "AliyunEcs"]
+__all__ = [
+    "API_VERSION",
+    "RESOURCE_TYPES",
+    "TAGS_PER_CALL",
+    "UNTAG_KEYS_PER_CALL",
+    "UNTAG_RESOURCES_PER_CALL",
+    "UNTAG_RESOURCE_TYPES",
+    "AliyunEcs",
+]
 
 API_VERSION = "2014-05-26"
 RESOURCE_TYPES = ("disk", "instance", "image", "securitygroup", "snapshot")
 #: Tag.N upper bound per profile: the current doc says 20, the 2018 edition 5.
 TAGS_PER_CALL = {"remove-tags": 20, "remove-tags-2018": 5}
+UNTAG_RESOURCES = "untag-resources"
+UNTAG_RESOURCES_PER_CALL = 50
+UNTAG_KEYS_PER_CALL = 20
+#: UntagResources takes more resource types than RemoveTags, still lowercase only.
+UNTAG_RESOURCE_TYPES = (
+    *RESOURCE_TYPES,
+    "volume",
+    "eni",
+    "ddh",
+    "ddhcluster",
+    "keypair",
+    "launchtemplate",
+    "reservedinstance",
+    "snapshotpolicy",
+    "elasticityassurance",
+    "capacityreservation",
+    "command",
+    "invocation",
+)
 
 _NATIVE_NAMES = re.compile(
     r"Action|Version|RegionId|ResourceId|ResourceType|Tag\.\d+\.(Key|Value|key|value)"
@@ -38,21 +69,32 @@ _TAG_PARAM = re.compile(r"Tag\.(?P<n>\d+)\.(?P<field>Key|Value|key|value)")
 
 class AliyunEcs(ProviderSpec):
     name: ClassVar[ProviderName] = "aliyun-ecs"
-    profiles = tuple(TAGS_PER_CALL)
+    profiles = (*TAGS_PER_CALL, UNTAG_RESOURCES)
     accepts = frozenset({"region", "resource_type", "resource_ids"})
 
     def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
+        untag = self.profile(request) == UNTAG_RESOURCES
         errors = check_region(request.region)
-        errors += _check_resource_type(request.resource_type)
+        errors += _check_resource_type(
+            request.resource_type, UNTAG_RESOURCE_TYPES if untag else RESOURCE_TYPES
+        )
         errors += check_resource_ids(request.resource_ids, what="ECS resource id")
         if not request.tags:
             message = "at least one tag is required (RemoveTags without Tag.N removes nothing)"
             errors.append(FieldError(("tags",), message, "missing"))
         for index, tag in enumerate(request.tags):
             errors += check_alibaba_tag(tag, index)
+            if untag and tag.value is not None:
+                message = (
+                    "the untag-resources profile removes tags by key only: omit the value "
+                    "(the key is removed whatever its value) or use the remove-tags profile"
+                )
+                errors.append(FieldError(("tags", index, "value"), message, "value_not_supported"))
         return errors + check_unique_keys(request.tags)
 
     def plan(self, request: TagRemovalRequest) -> Plan:
+        if self.profile(request) == UNTAG_RESOURCES:
+            return self._plan_untag_resources(request)
         tags, notes = merge_duplicate_tags(request.tags)
         calls = [
             self.make_call(
@@ -71,6 +113,28 @@ class AliyunEcs(ProviderSpec):
         where = f"{request.resource_type} {', '.join(request.resource_ids)} in {request.region}"
         return self.make_plan(
             request, calls, summary=f"unbind {len(tags)} tag(s) from {where}", notes=notes
+        )
+
+    def _plan_untag_resources(self, request: TagRemovalRequest) -> Plan:
+        keys, notes = merge_duplicate_tags(request.tags)
+        calls = [
+            self.make_call(
+                request,
+                operation="UntagResources",
+                api_version=API_VERSION,
+                method="POST",
+                path="/",
+                params=_untag_params(request, resource_chunk, key_chunk),
+                resource_ids=resource_chunk,
+                tags=key_chunk,
+            )
+            for resource_chunk in chunked(request.resource_ids, UNTAG_RESOURCES_PER_CALL)
+            for key_chunk in chunked(keys, UNTAG_KEYS_PER_CALL)
+        ]
+        notes.append("a tag left on no resource is deleted by the service")
+        where = f"{request.resource_type} {', '.join(request.resource_ids)} in {request.region}"
+        return self.make_plan(
+            request, calls, summary=f"unbind {len(keys)} tag key(s) from {where}", notes=notes
         )
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
@@ -103,13 +167,13 @@ class AliyunEcs(ProviderSpec):
         return canonical
 
 
-def _check_resource_type(resource_type: str | None) -> list[FieldError]:
-    valid = ", ".join(RESOURCE_TYPES)
+def _check_resource_type(resource_type: str | None, types: tuple[str, ...]) -> list[FieldError]:
+    valid = ", ".join(types)
     if resource_type is None:
         message = f"resource_type is required; valid values: {valid}"
         return [FieldError(("resource_type",), message, "missing")]
-    if resource_type not in RESOURCE_TYPES:
-        hint = " (values must be lowercase)" if resource_type.lower() in RESOURCE_TYPES else ""
+    if resource_type not in types:
+        hint = " (values must be lowercase)" if resource_type.lower() in types else ""
         message = f"{resource_type!r} is not an ECS resource type{hint}; valid values: {valid}"
         return [
             FieldError(
@@ -129,6 +193,15 @@ def _params(request: TagRemovalRequest, resource_id: str, tags: list[Tag]) -> di
         params[f"Tag.{n}.Key"] = tag.key
         if tag.value is not None:
             params[f"Tag.{n}.Value"] = tag.value
+    return params
+
+
+def _untag_params(
+    request: TagRemovalRequest, resource_ids: list[str], keys: list[Tag]
+) -> dict[str, str]:
+    params = {"RegionId": str(request.region), "ResourceType": str(request.resource_type)}
+    params.update({f"ResourceId.{n}": rid for n, rid in enumerate(resource_ids, start=1)})
+    params.update({f"TagKey.{n}": tag.key for n, tag in enumerate(keys, start=1)})
     return params
 
 
