@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean package checkov
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,31 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict functions/tagstrip
 
 ## test: lint, then the whole test suite
-test: lint
+test: lint checkov
 	$(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+## package: dist/tagstrip-functions.zip (vendored dependencies + functions/) and
+## dist/tagstrip-source.zip (Cloud Run functions) and dist/container (Docker build context)
+# PACKAGE_PYTHON: the platform's CPython (3.11 for FC custom.debian12, 3.12 for FunctionGraph).
+PACKAGE_PYTHON ?= 3.11
+package: $(STAMP)
+	$(BIN)/python scripts/package.py --dist dist --python $(PACKAGE_PYTHON)
+
+# checkov pins its own HCL parser, so it lives in its own virtualenv.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+
+$(CHECKOV_STAMP):
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+## checkov: scan template/ and the Dockerfile offline, with our policies in template/checkov-policies
+checkov: $(CHECKOV_STAMP)
+	$(CHECKOV_VENV)/bin/checkov --config-file template/checkov.yaml --directory template
+	$(CHECKOV_VENV)/bin/checkov --config-file template/checkov.yaml --file Dockerfile

@@ -1,0 +1,36 @@
+# Least privilege: Function Compute assumes this role and hands its STS credentials to the
+# function as ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
+# ALIBABA_CLOUD_SECURITY_TOKEN, the variables tagstrip reads. No access key is stored anywhere.
+resource "alicloud_ram_role" "tagstrip" {
+  role_name   = "${var.name}-fc"
+  description = "Assumed by the tagstrip functions: remove tags from ECS and Redis, nothing else."
+  assume_role_policy_document = jsonencode({
+    Version = "1"
+    Statement = [{
+      Action    = "sts:AssumeRole"
+      Effect    = "Allow"
+      Principal = { Service = ["fc.aliyuncs.com"] }
+    }]
+  })
+}
+
+# Exactly the three API actions tagstrip calls (aliyun-ecs RemoveTags / UntagResources,
+# aliyun-redis UntagResources). Resource "*" because the resources to untag arrive in events.
+resource "alicloud_ram_policy" "remove_tags" {
+  policy_name = "${var.name}-remove-tags"
+  description = "Remove tags from ECS resources and Redis instances."
+  policy_document = jsonencode({
+    Version = "1"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["ecs:RemoveTags", "ecs:UntagResources", "kvstore:UntagResources"]
+      Resource = ["*"]
+    }]
+  })
+}
+
+resource "alicloud_ram_role_policy_attachment" "remove_tags" {
+  role_name   = alicloud_ram_role.tagstrip.role_name
+  policy_name = alicloud_ram_policy.remove_tags.policy_name
+  policy_type = "Custom"
+}

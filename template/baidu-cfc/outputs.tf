@@ -1,0 +1,9 @@
+output "webhook_function_brn" {
+  description = "BRN of the webhook function (anonymous HTTP trigger, HMAC required)."
+  value       = baiducloud_cfc_function.webhook.function_brn
+}
+
+output "events_function_brn" {
+  description = "BRN of the event function (HTTP trigger with IAM authentication only)."
+  value       = baiducloud_cfc_function.events.function_brn
+}

@@ -1,0 +1,61 @@
+variable "name" {
+  description = "Prefix of the function names."
+  type        = string
+  default     = "tagstrip"
+}
+
+variable "package_path" {
+  description = "The zip built by `make package PACKAGE_PYTHON=<the runtime's version>`."
+  type        = string
+  default     = "../../dist/tagstrip-functions.zip"
+}
+
+variable "runtime" {
+  description = "CFC Python runtime; it must be a Python that tagstrip supports (see README)."
+  type        = string
+  default     = "python3"
+}
+
+# CFC has no role that hands the function temporary credentials, so the function needs an
+# access key. Give it one of a sub-user whose only permission is tag deletion, and pass the
+# values through TF_VAR_baidu_access_key / TF_VAR_baidu_secret_key (never in a file): CFC
+# keeps environment variables encrypted with KMS.
+variable "baidu_access_key" {
+  description = "Access key of the tag-only IAM sub-user (BAIDUCLOUD_ACCESS_KEY)."
+  type        = string
+  sensitive   = true
+}
+
+variable "baidu_secret_key" {
+  description = "Secret key of that sub-user (BAIDUCLOUD_SECRET_KEY)."
+  type        = string
+  sensitive   = true
+}
+
+variable "webhook_secret" {
+  description = "Webhook HMAC secret (TAGSTRIP_WEBHOOK_SECRET), from TF_VAR_webhook_secret."
+  type        = string
+  sensitive   = true
+}
+
+variable "extra_environment" {
+  description = "More tagstrip settings, e.g. { TAGSTRIP_RULES = \"rules.yaml\" } or TAGSTRIP_WEBHOOK_MAPPING (files inside the package). Never secrets: those have their own inputs."
+  type        = map(string)
+  default     = {}
+  validation {
+    condition     = alltrue([for key in keys(var.extra_environment) : !can(regex("SECRET|TOKEN|_KEY|_AK$|_SK$|_KEY_ID$", key))])
+    error_message = "Secrets do not go in extra_environment: use the secret inputs of this module."
+  }
+}
+
+variable "timeout_seconds" {
+  description = "Per-invocation time limit (1..300 s)."
+  type        = number
+  default     = 60
+}
+
+variable "memory_mb" {
+  description = "Memory of each function (MB, multiple of 128)."
+  type        = number
+  default     = 512
+}

@@ -1,0 +1,50 @@
+# Execution agency (app_agency): the temporary credentials tagstrip receives carry only the
+# right to change ECS server tags. The batch tag delete API is authorised by the
+# batchSetServerTags action (see its API reference), which covers tags and nothing else.
+resource "huaweicloud_identity_role" "ecs_tags" {
+  name        = "${var.name}-ecs-tags"
+  description = "Delete tags from ECS servers (BatchDeleteServerTags)."
+  type        = "XA" # project-level
+  policy = jsonencode({
+    Version = "1.1"
+    Statement = [{
+      Effect = "Allow"
+      Action = ["ecs:cloudServers:batchSetServerTags"]
+    }]
+  })
+}
+
+resource "huaweicloud_identity_agency" "execution" {
+  name                   = "${var.name}-execution"
+  description            = "Assumed by the tagstrip functions at run time: ECS tag rights only."
+  delegated_service_name = "op_svc_cff" # FunctionGraph
+  project_role {
+    project = var.region
+    roles   = [huaweicloud_identity_role.ecs_tags.name]
+  }
+}
+
+# Configuration agency (agency): used by FunctionGraph itself, not by tagstrip's code, to
+# publish failed asynchronous invocations to the dead-letter topic.
+resource "huaweicloud_identity_role" "dead_letter" {
+  name        = "${var.name}-dead-letter"
+  description = "Publish to the tagstrip dead-letter topic."
+  type        = "XA"
+  policy = jsonencode({
+    Version = "1.1"
+    Statement = [{
+      Effect = "Allow"
+      Action = ["smn:topic:publish"]
+    }]
+  })
+}
+
+resource "huaweicloud_identity_agency" "configuration" {
+  name                   = "${var.name}-configuration"
+  description            = "Used by FunctionGraph to deliver tagstrip dead letters."
+  delegated_service_name = "op_svc_cff"
+  project_role {
+    project = var.region
+    roles   = [huaweicloud_identity_role.dead_letter.name]
+  }
+}

@@ -1,0 +1,106 @@
+# The webhook secret comes from CSMS at apply time and is stored in the function's encrypted
+# user data (KMS-encrypted, hidden in the console and API answers): never a plain value.
+data "huaweicloud_csms_secret_version" "webhook" {
+  secret_name = var.webhook_secret_name
+}
+
+resource "huaweicloud_obs_bucket_object" "package" {
+  bucket = var.code_bucket
+  key    = "${var.name}/${filemd5(var.package_path)}.zip"
+  source = var.package_path
+}
+
+locals {
+  code_url = "https://${var.code_bucket}.obs.${var.region}.myhuaweicloud.com/${huaweicloud_obs_bucket_object.package.key}"
+}
+
+# The webhook: an HTTP function. FunctionGraph runs the package's "bootstrap" file, which
+# serves remove_tags_http with functions-framework on port 8000 (the only port it allows).
+resource "huaweicloud_fgs_function" "webhook" {
+  name                  = "${var.name}-webhook"
+  app                   = "default"
+  functiongraph_version = "v2"
+  runtime               = "http"
+  handler               = "bootstrap"
+  code_type             = "obs"
+  code_url              = local.code_url
+  memory_size           = var.memory_mb
+  timeout               = var.timeout_seconds
+  app_agency            = huaweicloud_identity_agency.execution.name
+  agency                = huaweicloud_identity_agency.configuration.name
+
+  user_data = jsonencode(merge(var.extra_environment, {
+    FUNCTION_TARGET         = "remove_tags_http"
+    FUNCTION_SIGNATURE_TYPE = "http"
+    PORT                    = "8000"
+    PYTHON                  = var.python_path
+  }))
+  encrypted_user_data = jsonencode({
+    TAGSTRIP_WEBHOOK_SECRET = data.huaweicloud_csms_secret_version.webhook.secret_text
+  })
+}
+
+# The only public route: API Gateway without authentication in front of the webhook, which
+# refuses every request whose HMAC signature does not verify.
+resource "huaweicloud_fgs_function_trigger" "webhook" {
+  function_urn = huaweicloud_fgs_function.webhook.urn
+  type         = "DEDICATEDGATEWAY"
+  event_data = jsonencode({
+    name         = replace("${var.name}_webhook", "-", "_")
+    instance_id  = var.apig_instance_id
+    group_id     = var.apig_group_id
+    env_id       = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+    env_name     = "RELEASE"
+    auth         = "NONE"
+    protocol     = "HTTPS"
+    path         = "/${var.name}"
+    match_mode   = "SWA"
+    req_method   = "ANY"
+    backend_type = "FUNCTION"
+    type         = 1
+    timeout      = var.timeout_seconds * 1000
+  })
+}
+
+# The event function: the Python 3.12 runtime calls main.handler(event, context). It has no
+# HTTP route; SMN delivers to it asynchronously, so retries and the dead letter apply.
+resource "huaweicloud_fgs_function" "events" {
+  name                  = "${var.name}-events"
+  app                   = "default"
+  functiongraph_version = "v2"
+  runtime               = "Python3.12"
+  handler               = "main.handler"
+  code_type             = "obs"
+  code_url              = local.code_url
+  memory_size           = var.memory_mb
+  timeout               = var.timeout_seconds
+  app_agency            = huaweicloud_identity_agency.execution.name
+  agency                = huaweicloud_identity_agency.configuration.name
+  user_data             = jsonencode(var.extra_environment)
+}
+
+resource "huaweicloud_smn_topic" "events" {
+  name         = "${var.name}-events"
+  display_name = "tagstrip removal requests and lifecycle events"
+}
+
+resource "huaweicloud_smn_topic" "dead_letter" {
+  name         = "${var.name}-dead-letter"
+  display_name = "tagstrip events that failed every retry"
+}
+
+resource "huaweicloud_fgs_function_trigger" "events" {
+  function_urn = huaweicloud_fgs_function.events.urn
+  type         = "SMN"
+  event_data   = jsonencode({ topic_urn = huaweicloud_smn_topic.events.topic_urn })
+}
+
+resource "huaweicloud_fgs_async_invoke_configuration" "events" {
+  function_urn                   = huaweicloud_fgs_function.events.urn
+  max_async_event_age_in_seconds = 3600
+  max_async_retry_attempts       = 3
+  on_failure {
+    destination = "SMN"
+    param       = jsonencode({ topic_urn = huaweicloud_smn_topic.dead_letter.topic_urn })
+  }
+}
