@@ -60,9 +60,10 @@ def test_bad_binary_cloudevent_is_rejected_with_its_id() -> None:
         (b"\xff\xfe", "not UTF-8 text"),
         (b"{", "not valid JSON"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("\ud800", "not UTF-8 text"),
     ],
 )
-def test_unreadable_bodies_are_rejected_not_raised(body: bytes, message: str) -> None:
+def test_unreadable_bodies_are_rejected_not_raised(body: bytes | str, message: str) -> None:
     [result] = adapt_delivery(body)
     assert isinstance(result, Rejected)
     assert result.source == "unknown"

@@ -92,7 +92,7 @@ def adapt_delivery(
     lifecycle event while ``TAGSTRIP_RULES`` is unset).
     """
     if isinstance(body, str):
-        body = body.encode("utf-8")
+        body = body.encode("utf-8", "surrogatepass")  # a lone surrogate is refused as bad UTF-8
     if isinstance(body, bytes) and headers and _is_binary(headers):
         return [_binary(headers, body, environ)]
     try:

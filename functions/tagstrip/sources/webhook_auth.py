@@ -47,6 +47,7 @@ ALLOW_UNSIGNED_VARIABLE = "TAGSTRIP_ALLOW_UNSIGNED"
 TOLERANCE_SECONDS = 300
 _DELIVERY_ID_HEADER = "x-atlassian-webhook-identifier"
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+_UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
 _BOOL = TypeAdapter(bool)
 
 Scheme = Literal["tagstrip-v1", "hub-sha256", "unsigned"]
@@ -163,7 +164,7 @@ class WebhookVerifier:
             name, _, text = item.strip().partition("=")
             fields.setdefault(name, []).append(text)
         stamps, digests = fields.get("t", []), fields.get("v1", [])
-        if len(stamps) != 1 or not stamps[0].isdigit() or not digests:
+        if len(stamps) != 1 or not _UNIX_SECONDS.fullmatch(stamps[0]) or not digests:
             raise Unauthorized(_MALFORMED_TAGSTRIP, reason="malformed")
         if not all(_HEX64.fullmatch(digest) for digest in digests):
             raise Unauthorized(_MALFORMED_TAGSTRIP, reason="malformed")
