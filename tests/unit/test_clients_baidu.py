@@ -95,6 +95,17 @@ def test_bcc_unbinds_from_each_instance_only(httpserver: HTTPServer) -> None:
     ]
 
 
+def test_bcc_missing_instance_is_skipped(httpserver: HTTPServer) -> None:
+    body = {"requestId": "r", "code": "NoSuchObject", "message": "resource do not exist."}
+    httpserver.expect_request("/v2/instance/i-abc/tag").respond_with_json(body, status=404)
+    result = run(httpserver, {**BCC, "resource_ids": ["i-abc"]})
+    assert (result.status, result.calls[0].outcome, result.calls[0].error_code) == (
+        "ok",
+        "skipped",
+        "NoSuchObject",
+    )
+
+
 def test_bcc_plan_needs_values_and_instances() -> None:
     with pytest.raises(InvalidRequest) as caught:
         validate_request({"provider": "baidu-bcc", "region": "bj", "tags": [{"key": "env"}]})

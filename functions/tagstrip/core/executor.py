@@ -33,7 +33,14 @@ from tagstrip.core.models import CallResult, Plan, PlannedCall, RequestResult
 from tagstrip.core.settings import Settings, get_settings
 from tagstrip.providers import make_client
 
-__all__ = ["ProviderClient", "Reply", "execute", "http_retry_after", "shared_http_client"]
+__all__ = [
+    "ProviderClient",
+    "Reply",
+    "execute",
+    "gone_or_raise",
+    "http_retry_after",
+    "shared_http_client",
+]
 
 log = logging.getLogger("tagstrip.executor")
 
@@ -61,6 +68,16 @@ class ProviderClient(Protocol):
 
     def retry_after(self, response: httpx.Response) -> float | None:
         """Seconds the provider asked to wait before a retry, if it said."""
+
+
+def gone_or_raise(call: PlannedCall, error: ProviderError, gone_codes: frozenset[str]) -> Reply:
+    """A call whose only resource does not exist is skipped: nothing is left to untag.
+
+    With several resources in the call the error stands, since the others were not untagged.
+    """
+    if error.code in gone_codes and len(call.resource_ids) == 1:
+        return Reply("skipped", error.request_id, error.code, error.message)
+    raise error
 
 
 def http_retry_after(response: httpx.Response) -> float | None:

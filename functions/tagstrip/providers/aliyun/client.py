@@ -11,7 +11,7 @@ from typing import Literal
 
 import httpx
 
-from tagstrip.core.executor import Reply, http_retry_after
+from tagstrip.core.executor import Reply, gone_or_raise, http_retry_after
 from tagstrip.core.models import PlannedCall
 from tagstrip.core.settings import Settings
 from tagstrip.providers.aliyun.errors import GONE_CODES, parse_error, request_id_of
@@ -77,10 +77,7 @@ class AliyunClient:
     def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
         if response.is_success:
             return Reply("removed", request_id_of(response))
-        error = parse_error(self.provider, response)
-        if error.code in GONE_CODES and len(call.resource_ids) == 1:
-            return Reply("skipped", error.request_id, error.code, error.message)
-        raise error
+        return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
 
     def retry_after(self, response: httpx.Response) -> float | None:
         """``x-acs-retry-after`` (milliseconds) on throttling, else the standard header."""

@@ -12,10 +12,10 @@ from typing import Literal
 
 import httpx
 
-from tagstrip.core.executor import Reply, http_retry_after
+from tagstrip.core.executor import Reply, gone_or_raise, http_retry_after
 from tagstrip.core.models import PlannedCall
 from tagstrip.core.settings import Settings
-from tagstrip.providers.baidu.errors import parse_error, request_id_of
+from tagstrip.providers.baidu.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.baidu.signing import BceAuth
 
 __all__ = ["BaiduClient", "default_endpoint"]
@@ -54,7 +54,7 @@ class BaiduClient:
     def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
         if response.is_success:
             return Reply("removed", request_id_of(response))
-        raise parse_error(self.provider, response)
+        return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
 
     def retry_after(self, response: httpx.Response) -> float | None:
         return http_retry_after(response)

@@ -2,7 +2,8 @@
 
 Errors come as ``{"requestId", "code", "message"}``; an empty body falls back to the HTTP
 reason phrase and the ``x-bce-request-id`` header, as the vendor's SDK does. No throttling
-code is documented, so only HTTP 429 and 5xx are retried.
+code is documented, so only HTTP 429 and 5xx are retried. BCC answers ``NoSuchObject`` (404)
+for an instance that does not exist.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import httpx
 
 from tagstrip.core.errors import ProviderError
 
-__all__ = ["parse_error", "request_id_of"]
+__all__ = ["GONE_CODES", "parse_error", "request_id_of"]
+
+#: The one resource named by the call does not exist: nothing is left to untag.
+GONE_CODES = frozenset({"NoSuchObject"})
 
 
 def request_id_of(response: httpx.Response) -> str | None:
