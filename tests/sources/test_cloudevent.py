@@ -60,6 +60,14 @@ def test_functions_framework_attributes_and_data() -> None:
     assert (outcome.source, outcome.event_id) == ("eventarc", "9147365428376531")
 
 
+def test_data_still_in_bytes_is_read_as_json() -> None:
+    outcome = cloudevent.adapt_event(ATTRIBUTES, json.dumps(CANONICAL_ECS).encode())
+    assert isinstance(outcome, Accepted)
+    with pytest.raises(InvalidRequest) as caught:
+        cloudevent.adapt_event(ATTRIBUTES, bytearray(b"\x00"))
+    assert paths(caught.value) == ["data"]
+
+
 def test_binary_mode_reads_ce_headers_in_any_case() -> None:
     sample = load("pubsub/eventarc-native-ecs.json")
     headers = {"Ce-Id": "b-1", "ce-source": sample["source"], "CE-SPECVERSION": "1.0"}

@@ -76,6 +76,9 @@ def test_json_rules_file(tmp_path: Path) -> None:
         ("rules:\n  - {name: a, provider: x}\n  - {name: a, provider: y}\n", "unique: a"),
         ("rules: {name: a}\n", "rules"),
         ("mappings: []\n", "rules"),
+        ("{}\n", "rules: Field required"),
+        ("rules: []\n", "at least 1 item"),
+        ("", "Input should be a valid dictionary"),
     ],
 )
 def test_invalid_rules_files_name_the_file_and_rule(

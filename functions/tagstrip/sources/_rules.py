@@ -20,7 +20,7 @@ import jmespath
 from jmespath import functions
 from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tagstrip.core.errors import ConfigurationError, FieldError, InvalidRequest
 from tagstrip.core.pipeline import validate_request
@@ -82,10 +82,22 @@ class LifecycleRuleSpec(MappingSpec):
     type: str | list[str] | None = None
 
 
+class _RulesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[LifecycleRuleSpec] = Field(min_length=1)
+
+
+class _MappingsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mappings: list[MappingSpec] = Field(min_length=1)
+
+
 _TEMPLATE_FIELDS = tuple(name for name in MappingSpec.model_fields if name not in ("name", "when"))
-_FILES: dict[Section, TypeAdapter[Any]] = {
-    "rules": TypeAdapter(dict[Literal["rules"], list[LifecycleRuleSpec]]),
-    "mappings": TypeAdapter(dict[Literal["mappings"], list[MappingSpec]]),
+_FILES: dict[Section, type[_RulesFile | _MappingsFile]] = {
+    "rules": _RulesFile,
+    "mappings": _MappingsFile,
 }
 
 
@@ -115,10 +127,10 @@ class Rule:
     def matches(self, document: object) -> bool:
         """Source, type and condition all hold; a condition that fails to evaluate does not."""
         attributes = document if isinstance(document, Mapping) else {}
-        if self.sources is not None and attributes.get("source") not in self.sources:
-            return False
-        if self.types is not None and attributes.get("type") not in self.types:
-            return False
+        for wanted, key in ((self.sources, "source"), (self.types, "type")):
+            value = attributes.get(key)
+            if wanted is not None and not (isinstance(value, str) and value in wanted):
+                return False
         try:
             return self.when is None or _truthy(self.when.search(document, options=_OPTIONS))
         except JMESPathError:
@@ -193,7 +205,7 @@ def load_resource(
     except (OSError, ValueError) as exc:
         raise ConfigurationError(f"{variable}: {origin}: {exc}", variable=variable) from None
     try:
-        specs = _FILES[section].validate_python(document)[section]
+        specs: list[MappingSpec] = getattr(_FILES[section].model_validate(document), section)
     except ValidationError as exc:
         raise ConfigurationError(
             f"{variable}: {origin}: {_describe(exc, document, section)}", variable=variable

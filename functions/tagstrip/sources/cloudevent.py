@@ -79,11 +79,15 @@ _OTHERWISE: tuple[SourceKind, _Adapter] = ("lifecycle", _lifecycle)
 
 
 def adapt_event(attributes: Mapping[str, Any], data: object, *, environ: Environ = None) -> Outcome:
-    """A CloudEvent given as attributes and decoded data (what functions-framework hands over).
+    """A CloudEvent given as attributes and data (what functions-framework hands over).
 
+    Data still in bytes (a sender that did not say ``application/json``) is read as JSON,
+    since every payload tagstrip takes is JSON; its errors are located at ``data``.
     Raises InvalidRequest (a required attribute missing, bad data) and ConfigurationError
     (a lifecycle event while ``TAGSTRIP_RULES`` is unset or invalid).
     """
+    if isinstance(data, bytes | bytearray):
+        data = document(bytes(data), ("data",)) if data.strip() else None
     return adapt_structured({**attributes, "data": data}, environ=environ)
 
 
@@ -100,10 +104,7 @@ def adapt_structured(event: object, *, environ: Environ = None) -> Outcome:
 
 
 def adapt_binary(headers: Mapping[str, str], body: bytes, *, environ: Environ = None) -> Outcome:
-    """A binary-mode HTTP CloudEvent: ``ce-*`` headers are the attributes, the body is data.
-
-    The body must be JSON (every payload tagstrip reads is); errors are located at ``data``.
-    """
+    """A binary-mode HTTP CloudEvent: ``ce-*`` headers are the attributes, the body is data."""
     attributes: dict[str, Any] = {
         name.lower().removeprefix(_BINARY_PREFIX): value
         for name, value in headers.items()
@@ -112,8 +113,7 @@ def adapt_binary(headers: Mapping[str, str], body: bytes, *, environ: Environ = 
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
     if content_type is not None:
         attributes["datacontenttype"] = content_type
-    data = document(body, ("data",)) if body.strip() else None
-    return adapt_event(attributes, data, environ=environ)
+    return adapt_event(attributes, body, environ=environ)
 
 
 def adapt_batch(events: object, *, environ: Environ = None) -> list[Outcome | Rejected]:

@@ -34,6 +34,7 @@ from tagstrip.core.errors import ConfigurationError, Unauthorized
 
 __all__ = [
     "ALLOW_UNSIGNED_VARIABLE",
+    "DELIVERIES",
     "SECRET_VARIABLE",
     "TOLERANCE_SECONDS",
     "DeliveryLog",
