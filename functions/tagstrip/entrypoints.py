@@ -2,8 +2,10 @@
 
 Deployment templates (`template/`), the container image and their tests read entry point
 names from here, so a rename in code that the templates do not follow fails a test.
-`public` marks the one entry point that may have a public, unauthenticated trigger: the
-webhook, which always verifies the HMAC signature itself. The others are reached only by
+`public` marks what may sit behind a public, unauthenticated trigger: the webhook, which
+always verifies the HMAC signature itself, and `handler`, because on Baidu CFC (no custom
+HTTP runtime) the webhook's HTTP trigger calls handler(event, context), which must then
+apply the same signature check. remove_tags_event and remove_tags_queue are reached only by
 platform triggers that authenticate their caller.
 """
 
@@ -32,7 +34,7 @@ ENTRY_POINTS: Final[dict[str, EntryPoint]] = {
     "remove_tags_queue": EntryPoint("http", public=False),
     # handler(event, context): for runtimes that call a Python function (Baidu CFC, the
     # FC and FunctionGraph Python runtimes); "plain" because no HTTP server is involved.
-    "handler": EntryPoint("plain", public=False),
+    "handler": EntryPoint("plain", public=True),
 }
 
 PLAIN_HANDLER: Final = "handler"
