@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
@@ -18,6 +19,7 @@ from tagstrip.core.errors import ConfigurationError, ProviderError
 from tagstrip.core.executor import execute, shared_http_client
 from tagstrip.core.settings import Settings, get_settings, reset_settings
 from tagstrip.providers import make_client
+from tagstrip.providers.aliyun.signing import rpc_string_to_sign
 from tests.unit.clients_support import SECRETS, assert_no_secret, plan_of, settings_for
 
 
@@ -220,9 +222,43 @@ def test_no_secret_in_results_errors_reprs_or_logs(
         repr(client.auth),
         repr(vars(client)),
         repr(error),
-        caplog.text,
+        client_logs(caplog),
     )
     assert SECRETS["aliyun_access_key_secret"] not in repr(settings.model_dump())
+
+
+def test_secrets_echoed_by_the_provider_are_scrubbed(
+    httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    def echo(request: Request) -> Response:
+        string_to_sign = rpc_string_to_sign(request.method, request.args.to_dict())
+        message = f"Specified signature is not matched with our calculation. {string_to_sign}"
+        body = json.dumps({"Code": "SignatureDoesNotMatch", "Message": message})
+        return Response(body, status=400, content_type="application/json")
+
+    httpserver.expect_request("/").respond_with_handler(echo)
+    settings = settings_for(httpserver.url_for("/"), tokens=True, aliyun_signature="HMAC-SHA1")
+    with caplog.at_level(logging.DEBUG):
+        result = execute(plan_of(ecs("i-1")), settings)
+    (call,) = result.calls
+    assert call.error_code == "SignatureDoesNotMatch"
+    assert "SecurityToken%3D***" in (call.error_message or "")
+    assert_no_secret(result.model_dump_json(), client_logs(caplog))
+
+
+def test_unreachable_endpoint_leaks_no_secret(caplog: pytest.LogCaptureFixture) -> None:
+    settings = settings_for(closed_port_url(), tokens=True, aliyun_signature="HMAC-SHA1")
+    with caplog.at_level(logging.DEBUG):
+        result = execute(plan_of(ecs("i-1")), settings)
+    assert result.status == "failed"
+    assert_no_secret(result.model_dump_json(), client_logs(caplog))
+
+
+def client_logs(caplog: pytest.LogCaptureFixture) -> str:
+    """What this process logged as a client (the test server's own access log left out)."""
+    return "\n".join(
+        record.getMessage() for record in caplog.records if not record.name.startswith("werkzeug")
+    )
 
 
 def test_one_pooled_client_serves_every_invocation() -> None:

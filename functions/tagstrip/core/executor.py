@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal, Protocol
+from urllib.parse import quote
 
 import httpx
 
@@ -43,6 +44,9 @@ __all__ = [
 ]
 
 log = logging.getLogger("tagstrip.executor")
+# httpx logs every request URL at INFO; an RPC v1 URL carries the signature and STS token.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,7 @@ class _Runner:
     ) -> None:
         self.plan, self.client, self.settings, self.http = plan, client, settings, http
         self.deadline = time.monotonic() + settings.deadline
+        self._secrets = _secret_forms(settings.secret_values())
         self._random = random.Random()
         self._lock = threading.Lock()
 
@@ -166,7 +171,7 @@ class _Runner:
                         outcome=outcome.outcome,
                         request_id=outcome.request_id,
                         error_code=outcome.code,
-                        error_message=outcome.message,
+                        error_message=self._scrub(outcome.message),
                         attempts=attempts,
                         duration_ms=_ms_since(started),
                     )
@@ -178,7 +183,12 @@ class _Runner:
                 or time.monotonic() + delay >= self.deadline
             ):
                 return self._failed(call, outcome, attempts, started)
-            log.info("retry id=%s in %.2fs after: %s", self.plan.request_id, delay, outcome.error)
+            log.info(
+                "retry id=%s in %.2fs after: %s",
+                self.plan.request_id,
+                delay,
+                self._scrub(str(outcome.error)),
+            )
             time.sleep(delay)
 
     def _attempt(self, call: PlannedCall, remaining: float) -> Reply | _Failure:
@@ -198,6 +208,14 @@ class _Runner:
         except ProviderError as exc:
             return _Failure(exc, self.client.retry_after(response))
 
+    def _scrub(self, text: str | None) -> str | None:
+        """Vendors echo what they received (Alibaba: the string to sign, STS token included)."""
+        if text is None:
+            return None
+        for form in self._secrets:
+            text = text.replace(form, "***")
+        return text
+
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
         """Full jitter under an exponential ceiling, but never less than the provider asked."""
         ceiling = min(self.settings.max_backoff, self.settings.backoff * 2 ** (attempts - 1))
@@ -215,7 +233,7 @@ class _Runner:
                 outcome="failed",
                 request_id=error.request_id,
                 error_code=error.code,
-                error_message=error.message,
+                error_message=self._scrub(error.message),
                 http_status=error.status_code,
                 attempts=attempts,
                 retryable=error.retryable,
@@ -253,6 +271,15 @@ def _transport_errors(provider: str) -> Iterator[None]:
     except httpx.TransportError as exc:
         message = f"could not reach the provider ({type(exc).__name__}: {exc})"
         raise ProviderError(message, provider=provider, retryable=True) from exc
+
+
+def _secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
+    """Each secret as sent and as percent-encoded once and twice (as in a v1 string to sign)."""
+    forms = set()
+    for secret in secrets:
+        once = quote(secret, safe="~")
+        forms |= {secret, once, quote(once, safe="~")}
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 def _call_result(call: PlannedCall, **fields: Any) -> CallResult:

@@ -136,6 +136,14 @@ class Settings(BaseModel):
             raise ConfigurationError(message, variable=missing[0])
         return AccessKey(key_id, secret, getattr(self, f"{vendor}_security_token"))
 
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret and token set, so that text echoed by a provider can be scrubbed."""
+        return tuple(
+            value.get_secret_value()
+            for value in vars(self).values()
+            if isinstance(value, SecretStr) and value.get_secret_value()
+        )
+
     def endpoint(self, provider: ProviderName) -> str | None:
         """The configured base URL for `provider`, if any (else the vendor's default)."""
         value: str | None = getattr(self, f"{provider.replace('-', '_')}_endpoint")
