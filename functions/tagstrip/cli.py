@@ -2,7 +2,8 @@
 
 ``tagstrip plan EVENT.json ...`` prints the plan of each event as JSON (exit 2 if any is
 invalid). ``tagstrip demo [DIR]`` walks a directory of sample events and prints, for each,
-the dry-run plan or the errors it must produce.
+the dry-run plan or the errors it must produce. ``tagstrip fake-cloud [--port N] [--seed
+FILE]`` serves the embedded fake cloud (`tagstrip.fakecloud`) until interrupted.
 """
 
 from __future__ import annotations
@@ -30,9 +31,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan.add_argument("events", nargs="+", type=Path)
     demo = commands.add_parser("demo", help="print dry-run plans of the sample events")
     demo.add_argument("directory", nargs="?", type=Path, default=Path("events"))
+    fake = commands.add_parser("fake-cloud", help="serve the fake cloud (needs the fake extra)")
+    fake.add_argument("--host", default="127.0.0.1")
+    fake.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    fake.add_argument("--seed", type=Path, help="JSON or YAML seed state")
     args = parser.parse_args(argv)
     if args.command == "plan":
         return _plan(args.events, sys.stdout, sys.stderr)
+    if args.command == "fake-cloud":
+        from tagstrip.fakecloud.standalone import serve  # only with the fake extra installed
+
+        return serve(args.host, args.port, args.seed, sys.stdout)
     return _demo(args.directory, sys.stdout)
 
 

@@ -100,12 +100,13 @@ def huawei(
     key: KeyPair | None = None,
     sdk_date: datetime | None = None,
 ) -> httpx.Response:
-    """A request signed by ``huaweicloudsdkcore``'s SDK-HMAC-SHA256 signer."""
+    """A request signed by ``huaweicloudsdkcore``'s SDK-HMAC-SHA256 signer; a `body` that is
+    a string is sent as is, anything else as JSON."""
     key = key or cloud.credentials.huawei
     headers = {"Content-Type": "application/json;charset=UTF-8"}
     if sdk_date is not None:
         headers["X-Sdk-Date"] = sdk_date.strftime("%Y%m%dT%H%M%SZ")
-    content = json.dumps(body) if body is not None else ""
+    content = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
     request = SdkRequest(
         method=method,
         schema="http",

@@ -102,9 +102,12 @@ class FaultInjector:
         return self.add(Fault("drop", provider, resource_id, times))
 
     def strike(self, provider: str, resource_ids: Sequence[str]) -> list[Fault]:
-        """The faults this request meets, each counted as hit once."""
+        """The faults this request meets, each counted as hit: every matching latency and
+        the first matching failure (later failures wait for later requests)."""
         with self._lock:
-            struck = [fault for fault in self._faults if fault.matches(provider, resource_ids)]
+            matching = [fault for fault in self._faults if fault.matches(provider, resource_ids)]
+            failures = [fault for fault in matching if fault.kind != "latency"]
+            struck = [fault for fault in matching if fault.kind == "latency"] + failures[:1]
             for fault in struck:
                 fault.hits += 1
         return struck
