@@ -22,8 +22,10 @@ def test_presets_ship_with_the_package() -> None:
 
 
 def test_jira_issue_moved_to_done_acts() -> None:
-    outcome = ticketing.adapt(load("jira/issue-moved-to-done.json"), environ=JIRA)
+    payload = load("jira/issue-moved-to-done.json")
+    outcome = ticketing.adapt(payload, event_id="wh-9", environ=JIRA)
     assert isinstance(outcome, Accepted)
+    assert (outcome.source, outcome.event_id) == ("webhook", "wh-9")
     [request] = outcome.requests
     assert (request.id, request.region, request.resource_ids) == (
         "OPS-42",
@@ -102,6 +104,7 @@ def test_without_a_mapping_a_payload_must_be_a_request() -> None:
     [
         ("preset:github", "unknown preset 'github'; presets: preset:jira, preset:servicenow"),
         ("/nonexistent/mapping.yaml", "cannot read /nonexistent/mapping.yaml"),
+        (" , ", "names no mapping file or preset"),
     ],
 )
 def test_bad_mapping_setting(spec: str, expected: str) -> None:
@@ -122,3 +125,24 @@ def test_split_trims_and_drops_blanks() -> None:
     outcome = ticketing.adapt(payload, environ=JIRA)
     assert isinstance(outcome, Accepted)
     assert [t.key for t in outcome.requests[0].tags] == ["owner", "on-call"]
+
+
+def test_several_mappings_combine_in_order() -> None:
+    spec = f"preset:jira, preset:servicenow,{EVENTS / 'mapping-cmdb.yaml'}"
+    env = {"TAGSTRIP_WEBHOOK_MAPPING": spec}
+    for sample, name in [
+        ("jira/issue-moved-to-done.json", "jira-issue-done"),
+        ("servicenow/change-implement-alibaba.json", "servicenow-change-implement"),
+        ("webhook/cmdb-decommissioned.json", "cmdb-decommissioned"),
+    ]:
+        outcome = ticketing.adapt(load(sample), environ=env)
+        assert isinstance(outcome, Accepted)
+        assert outcome.matched == (name,)
+    ignored = ticketing.adapt(load("servicenow/change-authorize.json"), environ=env)
+    assert isinstance(ignored, Ignored)
+    assert "preset:jira, preset:servicenow, " in ignored.reason
+
+
+def test_combined_mappings_keep_names_unique() -> None:
+    with pytest.raises(ConfigurationError, match="must be unique: jira-issue-done"):
+        ticketing.load_mapping("preset:jira,preset:jira")

@@ -9,7 +9,7 @@ delivery only evaluates. This module imports jmespath; the adapters import it la
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources.abc import Traversable
@@ -26,7 +26,7 @@ from tagstrip.core.errors import ConfigurationError, FieldError, InvalidRequest
 from tagstrip.core.pipeline import validate_request
 from tagstrip.sources.outcome import Accepted, Ignored, Outcome, SourceKind
 
-__all__ = ["Rule", "RuleSet", "load_file", "load_resource"]
+__all__ = ["Rule", "RuleSet", "combine", "load_file", "load_resource"]
 
 Section = Literal["rules", "mappings"]
 
@@ -210,16 +210,30 @@ def load_resource(
         raise ConfigurationError(
             f"{variable}: {origin}: {_describe(exc, document, section)}", variable=variable
         ) from None
-    names = [spec.name for spec in specs]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        message = f"{variable}: {origin}: rule names must be unique: {', '.join(duplicates)}"
-        raise ConfigurationError(message, variable=variable)
     try:
         rules = tuple(_compile(spec) for spec in specs)
     except ValueError as exc:
         raise ConfigurationError(f"{variable}: {origin}: {exc}", variable=variable) from None
-    return RuleSet(origin, section, rules)
+    return _unique(RuleSet(origin, section, rules), variable)
+
+
+def combine(sets: Sequence[RuleSet], *, variable: str) -> RuleSet:
+    """One rule set made of several files' rules, in order (names must stay unique)."""
+    rules = tuple(rule for ruleset in sets for rule in ruleset.rules)
+    origin = ", ".join(ruleset.origin for ruleset in sets)
+    return _unique(RuleSet(origin, sets[0].section, rules), variable)
+
+
+def _unique(ruleset: RuleSet, variable: str) -> RuleSet:
+    """Names locate errors (``rules.<name>.<field>``), so one name may not mean two rules."""
+    names = [rule.name for rule in ruleset.rules]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        message = (
+            f"{variable}: {ruleset.origin}: rule names must be unique: {', '.join(duplicates)}"
+        )
+        raise ConfigurationError(message, variable=variable)
+    return ruleset
 
 
 def _parse(text: str, name: str) -> Any:

@@ -56,7 +56,7 @@ def document(raw: bytes | str, loc: Location = ()) -> Any:
 
 
 def _json_text(value: object) -> Any:
-    if not isinstance(value, str | bytes):
+    if not isinstance(value, str):
         raise PydanticCustomError("string_type", "expected a string holding JSON")
     try:
         return loads(value)

@@ -1,7 +1,8 @@
 """Ticketing and generic webhooks: any JSON payload -> requests, through a mapping file.
 
 ``TAGSTRIP_WEBHOOK_MAPPING`` names a YAML/JSON mapping file, or a shipped preset as
-``preset:jira`` / ``preset:servicenow`` (files in ``sources/presets``). Each mapping has an
+``preset:jira`` / ``preset:servicenow`` (files in ``sources/presets``), or several of
+them comma-separated. Each mapping has an
 optional JMESPath condition (only act when the ticket moved to Done, say) and renders a
 canonical request; a payload no mapping matches is `Ignored`. The format is in README.
 
@@ -38,25 +39,34 @@ PRESETS = ("jira", "servicenow")
 def load_mapping(spec: str) -> RuleSet:
     """The compiled mappings of a file path or ``preset:<name>``, each parsed once.
 
-    Raises ConfigurationError naming the file (or preset) and the mapping at fault.
+    Several, comma-separated, are combined in order, so one webhook can serve Jira and
+    ServiceNow (``preset:jira,preset:servicenow``). Raises ConfigurationError naming the
+    file (or preset) and the mapping at fault.
     """
-    if spec.startswith(_PRESET_PREFIX):
-        return _preset(spec.removeprefix(_PRESET_PREFIX))
-    from tagstrip.sources._rules import load_file
+    parts = [part.strip() for part in spec.split(",") if part.strip()]
+    if not parts:
+        message = f"{MAPPING_VARIABLE} names no mapping file or preset"
+        raise ConfigurationError(message, variable=MAPPING_VARIABLE)
+    if len(parts) == 1:
+        return _load_one(parts[0])
+    from tagstrip.sources._rules import combine
 
-    return load_file(Path(spec), "mappings", variable=MAPPING_VARIABLE)
+    return combine([_load_one(part) for part in parts], variable=MAPPING_VARIABLE)
 
 
-def adapt(body: object, *, environ: Mapping[str, str] | None = None) -> Outcome:
+def adapt(
+    body: object, *, event_id: str | None = None, environ: Mapping[str, str] | None = None
+) -> Outcome:
     """Requests for a webhook body: taken as is when it is a request, else mapped.
 
+    `event_id` is the delivery's id if the caller has one (Jira's webhook identifier).
     Raises InvalidRequest (bad request, or a matching mapping rendered a bad one) and
     ConfigurationError (the mapping file is invalid).
     """
     spec = (os.environ if environ is None else environ).get(MAPPING_VARIABLE, "").strip()
     if not spec or _is_request(body):
-        return Accepted("request", None, requests_at(body, ()))
-    return load_mapping(spec).apply(body, source="webhook", event_id=None)
+        return Accepted("request", event_id, requests_at(body, ()))
+    return load_mapping(spec).apply(body, source="webhook", event_id=event_id)
 
 
 def _is_request(body: object) -> bool:
@@ -65,6 +75,14 @@ def _is_request(body: object) -> bool:
     if not isinstance(body, Mapping):
         return False
     return "provider" in body or any(spec.claims_native(body) for spec in SPECS.values())
+
+
+def _load_one(spec: str) -> RuleSet:
+    if spec.startswith(_PRESET_PREFIX):
+        return _preset(spec.removeprefix(_PRESET_PREFIX))
+    from tagstrip.sources._rules import load_file
+
+    return load_file(Path(spec), "mappings", variable=MAPPING_VARIABLE)
 
 
 @lru_cache(maxsize=len(PRESETS))
