@@ -216,11 +216,14 @@ class _Runner:
             text = text.replace(form, "***")
         return text
 
+    def _ceiling(self, attempts: int) -> float:
+        """The exponential cap of the delay after `attempts` attempts."""
+        return min(self.settings.max_backoff, self.settings.backoff * 2.0 ** max(0, attempts - 1))
+
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
-        """Full jitter under an exponential ceiling, but never less than the provider asked."""
-        ceiling = min(self.settings.max_backoff, self.settings.backoff * 2 ** (attempts - 1))
+        """Full jitter under the exponential cap, but never less than the provider asked."""
         with self._lock:
-            jittered = self._random.uniform(0, ceiling)
+            jittered = self._random.uniform(0, self._ceiling(attempts))
         return max(jittered, retry_after or 0.0)
 
     def _failed(
@@ -237,7 +240,11 @@ class _Runner:
                 http_status=error.status_code,
                 attempts=attempts,
                 retryable=error.retryable,
-                retry_after=failure.retry_after if error.retryable else None,
+                retry_after=(
+                    max(failure.retry_after or 0.0, self._ceiling(attempts))
+                    if error.retryable
+                    else None
+                ),
                 duration_ms=_ms_since(started),
             )
         )

@@ -179,7 +179,11 @@ class CallResult(BaseModel):
         default=False, description="A failure that may succeed if the same call is sent later."
     )
     retry_after: float | None = Field(
-        default=None, description="Seconds to wait before retrying, when the provider said."
+        default=None,
+        description=(
+            "For a retryable failure, seconds to wait before sending the call again: what "
+            "the provider asked, or else tagstrip's next backoff delay."
+        ),
     )
     duration_ms: int = 0
 
@@ -213,6 +217,6 @@ class RequestResult(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def retry_after(self) -> float | None:
-        """The longest wait any provider asked for before a retry, in seconds."""
+        """Seconds to wait before resending the failed calls: the longest any call suggests."""
         waits = [call.retry_after for call in self.calls if call.retry_after is not None]
         return max(waits) if self.retryable and waits else None
