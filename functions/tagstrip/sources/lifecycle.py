@@ -68,7 +68,7 @@ def load_rules(path: str | os.PathLike[str]) -> RuleSet:
 
     Raises ConfigurationError naming the file and the rule at fault.
     """
-    from tagstrip.sources._rules import load_file
+    from tagstrip.sources._rulefiles import load_file
 
     return load_file(Path(path), "rules", variable=RULES_VARIABLE)
 

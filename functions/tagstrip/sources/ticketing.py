@@ -49,7 +49,7 @@ def load_mapping(spec: str) -> RuleSet:
         raise ConfigurationError(message, variable=MAPPING_VARIABLE)
     if len(parts) == 1:
         return _load_one(parts[0])
-    from tagstrip.sources._rules import combine
+    from tagstrip.sources._rulefiles import combine
 
     return combine([_load_one(part) for part in parts], variable=MAPPING_VARIABLE)
 
@@ -80,7 +80,7 @@ def _is_request(body: object) -> bool:
 def _load_one(spec: str) -> RuleSet:
     if spec.startswith(_PRESET_PREFIX):
         return _preset(spec.removeprefix(_PRESET_PREFIX))
-    from tagstrip.sources._rules import load_file
+    from tagstrip.sources._rulefiles import load_file
 
     return load_file(Path(spec), "mappings", variable=MAPPING_VARIABLE)
 
@@ -93,7 +93,7 @@ def _preset(name: str) -> RuleSet:
             f"presets: {', '.join(_PRESET_PREFIX + p for p in PRESETS)}"
         )
         raise ConfigurationError(message, variable=MAPPING_VARIABLE)
-    from tagstrip.sources._rules import load_resource
+    from tagstrip.sources._rulefiles import load_resource
 
     resource = files("tagstrip.sources").joinpath("presets", f"{name}.yaml")
     return load_resource(resource, _PRESET_PREFIX + name, "mappings", variable=MAPPING_VARIABLE)
