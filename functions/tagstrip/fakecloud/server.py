@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -97,15 +98,13 @@ class FakeCloud:
             # Any other Huawei-shaped path: the gateway's "API not found".
             _Route(METHOD_ALL, re.compile(r"/v1/(?P<project_id>[^/]+)/.+"), huawei),
         )
+        #: Requests are served in threads; backend state changes one request at a time.
+        self._state_lock = threading.Lock()
         self.server = HTTPServer(host, port, threaded=True)
         self._register(re.compile(ADMIN_PATH), self._admin)
         for route in self.routes:
-            self._register(route.pattern, partial(self._handle, route))
+            self._register(route.pattern, partial(self._handle, route), route.method)
         self._register(re.compile(r".*"), self._unknown)
-
-    def _register(self, pattern: re.Pattern[str], handler: Callable[[Request], Response]) -> None:
-        anchored = re.compile(pattern.pattern + r"\Z")
-        self.server.expect_request(anchored, method=METHOD_ALL).respond_with_handler(handler)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -145,15 +144,18 @@ class FakeCloud:
             seed = read_seed_file(Path(source))
         else:
             seed = source if isinstance(source, Seed) else load_seed(source)
-        apply_seed(seed, self.backends, self.faults)
+        with self._state_lock:
+            apply_seed(seed, self.backends, self.faults)
 
     def state(self) -> dict[str, Any]:
         """Every resource and tag, in the seed file's shape."""
-        return self.backends.state()
+        with self._state_lock:
+            return self.backends.state()
 
     def reset(self) -> None:
         """Forget all state, journal entries, faults and used nonces."""
-        self.backends.reset()
+        with self._state_lock:
+            self.backends.reset()
         self.journal.clear()
         self.faults.clear()
         self.aliyun.nonces.clear()
@@ -161,6 +163,16 @@ class FakeCloud:
         self.server.clear_handler_errors()
 
     # --- request handling -----------------------------------------------------------------
+
+    def _register(
+        self,
+        pattern: re.Pattern[str],
+        handler: Callable[[Request], Response],
+        method: str = METHOD_ALL,
+    ) -> None:
+        """Routes are tried in registration order; the first whose method and path match wins."""
+        anchored = re.compile(pattern.pattern + r"\Z")
+        self.server.expect_request(anchored, method=method).respond_with_handler(handler)
 
     def _now(self) -> datetime:
         return self.clock()
@@ -177,28 +189,25 @@ class FakeCloud:
 
     def _handle(self, route: _Route, request: Request) -> Response:
         responder = route.responder
-        if route.method not in (METHOD_ALL, request.method):
-            return self._unknown(request)
         match = route.pattern.fullmatch(request.path)
         path = match.groupdict() if match else {}
         request_id = responder.new_request_id()
         call: Call | None = None
         fault: Fault | None = None
+        error: VendorError | None = None
         try:
             call = responder.decode(request, path, request_id)
             responder.verify(request, call)
             fault = self._strike(request, call)
             if fault is not None:
-                raise responder.failure(fault.kind, fault.status)
-            response = responder.execute(request, call)
-        except VendorError as error:
-            if fault is not None and fault.retry_after is not None:
-                error.retry_after = fault.retry_after
-            response = responder.render_error(request, error, request_id)
-            outcome = "fault" if fault is not None else "error"
-            self._record(request, call, request_id, response.status_code, outcome, error, fault)
-            return response
-        self._record(request, call, request_id, response.status_code, "ok", None, None)
+                raise responder.failure(fault)
+            with self._state_lock:
+                response = responder.execute(request, call)
+        except VendorError as refused:
+            error = refused
+            response = responder.render_error(request, refused, request_id)
+        outcome = "ok" if error is None else "fault" if fault is not None else "error"
+        self._record(request, call, request_id, response.status_code, outcome, error, fault)
         return response
 
     def _strike(self, request: Request, call: Call) -> Fault | None:

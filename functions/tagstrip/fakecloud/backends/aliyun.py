@@ -45,11 +45,13 @@ _ID_SPELLING = re.compile(r"[a-z]+-[A-Za-z0-9]+")
 REDIS_SCOPES = ("custom", "system")
 
 
+_PREFIX_TYPES = {prefix: kind for kind, prefix in REMOVE_TAGS_TYPES.items()} | _OTHER_PREFIXES
+
+
 def ecs_type_for_id(resource_id: str) -> str | None:
     """The ECS resource type a doc-style id prefix names (``s-946ntx4wr`` -> snapshot)."""
-    prefixes = {prefix: kind for kind, prefix in REMOVE_TAGS_TYPES.items()} | _OTHER_PREFIXES
-    matching = [prefix for prefix in prefixes if resource_id.startswith(prefix)]
-    return prefixes[max(matching, key=len)] if matching else None
+    matching = [prefix for prefix in _PREFIX_TYPES if resource_id.startswith(prefix)]
+    return _PREFIX_TYPES[max(matching, key=len)] if matching else None
 
 
 def _has_url(text: str) -> bool:
@@ -60,7 +62,7 @@ def _key_is_valid(key: str) -> bool:
     return (
         0 < len(key) <= TAG_TEXT_MAX
         and not key.startswith(_RESERVED_KEY_PREFIXES)
-        and not (_has_url(key))
+        and not _has_url(key)
     )
 
 

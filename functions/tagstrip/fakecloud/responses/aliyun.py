@@ -20,6 +20,7 @@ from tagstrip.fakecloud.backends.common import TagRef
 from tagstrip.fakecloud.credentials import Credentials
 from tagstrip.fakecloud.errors import VendorError
 from tagstrip.fakecloud.errors import aliyun as err
+from tagstrip.fakecloud.faults import Fault
 from tagstrip.fakecloud.responses.aliyun_auth import (
     SIGNING_PARAMS,
     NonceRegistry,
@@ -130,12 +131,13 @@ class AliyunResponder(Responder):
             return Response(document, status=error.status, headers=headers, content_type=_XML)
         return json_response(fields, error.status, headers, _JSON)
 
-    def failure(self, kind: str, status: int | None) -> VendorError:
-        if kind == "throttle":
-            return err.ThrottlingUser(status=status)
+    def failure(self, fault: Fault) -> VendorError:
+        status, retry_after = fault.status, fault.retry_after
+        if fault.kind == "throttle":
+            return err.ThrottlingUser(status=status, retry_after=retry_after)
         if status == err.AliyunServiceUnavailable.status:
-            return err.AliyunServiceUnavailable()
-        return err.AliyunInternalError(status=status)
+            return err.AliyunServiceUnavailable(retry_after=retry_after)
+        return err.AliyunInternalError(status=status, retry_after=retry_after)
 
     def _ecs_remove_tags(self, params: Mapping[str, str]) -> object:
         region, rtype, rid = (

@@ -19,6 +19,7 @@ from tagstrip.fakecloud.backends.common import TagRef
 from tagstrip.fakecloud.credentials import Credentials
 from tagstrip.fakecloud.errors import VendorError
 from tagstrip.fakecloud.errors import baidu as err
+from tagstrip.fakecloud.faults import Fault
 from tagstrip.fakecloud.responses.common import (
     MAX_CLOCK_SKEW,
     Call,
@@ -117,10 +118,10 @@ class BaiduResponder(Responder):
         body = {"code": error.code, "message": error.message, "requestId": request_id}
         return json_response(body, error.status, headers, _JSON)
 
-    def failure(self, kind: str, status: int | None) -> VendorError:
-        if kind == "throttle":
-            return err.RequestRateLimitExceeded(status=status)
-        return err.BaiduInternalError(status=status)
+    def failure(self, fault: Fault) -> VendorError:
+        if fault.kind == "throttle":
+            return err.RequestRateLimitExceeded(status=fault.status, retry_after=fault.retry_after)
+        return err.BaiduInternalError(status=fault.status, retry_after=fault.retry_after)
 
 
 def _check_time(timestamp: str, expiration: int, now: datetime) -> None:

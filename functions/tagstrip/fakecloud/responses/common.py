@@ -18,6 +18,7 @@ from werkzeug import Request, Response
 
 from tagstrip.fakecloud.credentials import Credentials
 from tagstrip.fakecloud.errors import VendorError
+from tagstrip.fakecloud.faults import Fault
 
 __all__ = [
     "MAX_CLOCK_SKEW",
@@ -79,7 +80,7 @@ class Responder(ABC):
         """The vendor's error body, status and headers for `error`."""
 
     @abstractmethod
-    def failure(self, kind: str, status: int | None) -> VendorError:
+    def failure(self, fault: Fault) -> VendorError:
         """The vendor's answer to an injected ``throttle`` or ``server_error`` fault."""
 
 

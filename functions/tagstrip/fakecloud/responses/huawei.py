@@ -20,6 +20,7 @@ from tagstrip.fakecloud.backends.huawei import HuaweiEcsBackend
 from tagstrip.fakecloud.credentials import Credentials
 from tagstrip.fakecloud.errors import HuaweiGatewayError, VendorError
 from tagstrip.fakecloud.errors import huawei as err
+from tagstrip.fakecloud.faults import Fault
 from tagstrip.fakecloud.responses.common import (
     Call,
     Clock,
@@ -114,10 +115,10 @@ class HuaweiResponder(Responder):
             body = {"error": {"code": error.code, "message": error.message}}
         return json_response(body, error.status, headers, _JSON)
 
-    def failure(self, kind: str, status: int | None) -> VendorError:
-        if kind == "throttle":
-            return err.GatewayThrottled(status=status)
-        return err.EcsInternalError(status=status)
+    def failure(self, fault: Fault) -> VendorError:
+        if fault.kind == "throttle":
+            return err.GatewayThrottled(status=fault.status, retry_after=fault.retry_after)
+        return err.EcsInternalError(status=fault.status, retry_after=fault.retry_after)
 
 
 def _check_date(sdk_date: str, now: datetime) -> None:
