@@ -136,3 +136,22 @@ def test_lifecycle_event_without_rules_names_the_variable() -> None:
 )
 def test_source_of(body: object, expected: str) -> None:
     assert cloudevent.source_of(body) == expected
+
+
+@pytest.mark.parametrize("mode", ["binary", "structured"])
+def test_what_the_cloudevents_sdk_hands_functions_framework(mode: str) -> None:
+    from cloudevents.http import from_http
+
+    sample = load("eventbridge/ecs-instance-stopped.json")
+    if mode == "structured":
+        headers = {"Content-Type": "application/cloudevents+json"}
+        body = json.dumps(sample).encode()
+    else:
+        attributes = {k: v for k, v in sample.items() if k not in ("data", "datacontenttype")}
+        headers = {f"ce-{k}": v for k, v in attributes.items()}
+        headers["Content-Type"] = sample["datacontenttype"]
+        body = json.dumps(sample["data"]).encode()
+    received = from_http(headers, body)
+    outcome = cloudevent.adapt_event(received.get_attributes(), received.data, environ=RULES_ENV)
+    assert isinstance(outcome, Accepted)
+    assert outcome.matched == ("ecs-stopped-drop-on-call",)
