@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean package checkov
+.PHONY: demo test lint clean package checkov checkov-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,8 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
+
+checkov-venv: $(CHECKOV_STAMP)
 
 ## checkov: scan template/ and the Dockerfile offline, with our policies in template/checkov-policies
 checkov: $(CHECKOV_STAMP)

@@ -1,0 +1,107 @@
+"""template/knative: Services and the Eventing Trigger, checked field by field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.templates.helpers import (
+    SECRET_NAMES,
+    TEMPLATE,
+    entry_point,
+    knative_documents,
+    yaml_documents,
+)
+
+
+def _by_kind(kind: str) -> dict[str, dict[str, Any]]:
+    return {doc["metadata"]["name"]: doc for doc in knative_documents() if doc["kind"] == kind}
+
+
+def _container(service: dict[str, Any]) -> dict[str, Any]:
+    (container,) = service["spec"]["template"]["spec"]["containers"]
+    assert isinstance(container, dict)
+    return container
+
+
+SERVICES = sorted(_by_kind("Service"))
+
+
+def test_manifests_are_the_expected_objects() -> None:
+    kinds = {(doc["apiVersion"], doc["kind"]) for doc in knative_documents() if "kind" in doc}
+    assert ("serving.knative.dev/v1", "Service") in kinds
+    assert ("eventing.knative.dev/v1", "Trigger") in kinds
+    assert SERVICES == ["tagstrip-events", "tagstrip-webhook"]
+    for doc in knative_documents():
+        if doc["kind"] != "Kustomization":
+            assert doc["metadata"]["namespace"] == "tagstrip", doc["metadata"]["name"]
+
+
+def test_kustomization_lists_every_manifest() -> None:
+    (kustomization,) = yaml_documents(TEMPLATE / "knative" / "kustomization.yaml")
+    listed = set(kustomization["resources"])
+    on_disk = {path.name for path in (TEMPLATE / "knative").glob("*.yaml")}
+    assert listed == on_disk - {"kustomization.yaml"}
+    assert [image["name"] for image in kustomization["images"]] == ["tagstrip"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_runs_an_entry_point_on_the_image_port(name: str) -> None:
+    service = _by_kind("Service")[name]
+    container = _container(service)
+    assert container["image"] == "tagstrip"
+    assert [port["containerPort"] for port in container["ports"]] == [8080]
+    env = {item["name"]: item for item in container["env"]}
+    target = env["FUNCTION_TARGET"]["value"]
+    assert entry_point(target).signature_type == env["FUNCTION_SIGNATURE_TYPE"]["value"]
+    assert service["spec"]["template"]["spec"]["timeoutSeconds"] > 0
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_is_non_root_and_read_only(name: str) -> None:
+    spec = _by_kind("Service")[name]["spec"]["template"]["spec"]
+    assert spec["automountServiceAccountToken"] is False
+    container = _container(_by_kind("Service")[name])
+    security = container["securityContext"]
+    assert security["runAsNonRoot"] is True
+    assert security["runAsUser"] != 0
+    assert security["readOnlyRootFilesystem"] is True
+    assert security["allowPrivilegeEscalation"] is False
+    assert security["capabilities"]["drop"] == ["ALL"]
+    assert container["resources"]["limits"]["memory"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_secrets_come_from_kubernetes_secrets(name: str) -> None:
+    container = _container(_by_kind("Service")[name])
+    for item in container["env"]:
+        if item["name"] in SECRET_NAMES:
+            assert "value" not in item, item["name"]
+            assert item["valueFrom"]["secretKeyRef"]["key"] == item["name"]
+    for source in container.get("envFrom", []):
+        assert "secretRef" in source
+
+
+def test_only_the_webhook_is_reachable_from_outside() -> None:
+    for name, service in _by_kind("Service").items():
+        visibility = service["metadata"]["labels"].get("networking.knative.dev/visibility")
+        target = _container(service)["env"][0]["value"]
+        if entry_point(target).public:
+            assert visibility is None, name
+            assert _container(service)["readinessProbe"]["httpGet"]["path"] == "/healthz"
+        else:
+            assert visibility == "cluster-local", name
+
+
+def test_trigger_delivers_to_the_event_service_with_a_dead_letter_sink() -> None:
+    (trigger,) = _by_kind("Trigger").values()
+    subscriber = trigger["spec"]["subscriber"]["ref"]
+    assert subscriber["kind"] == "Service"
+    service = _by_kind("Service")[subscriber["name"]]
+    target = _container(service)["env"][0]["value"]
+    assert entry_point(target).signature_type == "cloudevent"
+    delivery = trigger["spec"]["delivery"]
+    assert delivery["retry"] > 0
+    sink = delivery["deadLetterSink"]["ref"]
+    assert sink["name"] in _by_kind(sink["kind"])

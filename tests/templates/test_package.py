@@ -1,0 +1,207 @@
+"""`make package` output: built once per session (scripts/package.py --native, same code path
+as `make package`), then imported and served from a clean virtualenv with only the zip's
+contents on the path.
+
+The serving check runs the packaged bootstrap under gunicorn. While functions/main.py does
+not exist yet it serves a probe function from outside the package (FUNCTION_SOURCE), which
+still proves the vendored functions-framework and gunicorn start from the zip alone; once
+main.py is in the package it serves remove_tags_http and asks GET /healthz instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tagstrip.entrypoints import ENTRY_POINTS
+from tests.templates.helpers import FUNCTIONS, ROOT
+
+_VENDORED = ("functions_framework", "gunicorn", "flask", "pydantic", "pydantic_core", "httpx")
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    command = [sys.executable, str(ROOT / "scripts" / "package.py"), "--dist", str(out), "--native"]
+    subprocess.run(command, check=True, cwd=ROOT, capture_output=True, timeout=300)
+    return out
+
+
+@pytest.fixture(scope="session")
+def unpacked(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip extracted as a platform would, keeping the executable bits."""
+    target = tmp_path_factory.mktemp("code")
+    with zipfile.ZipFile(dist / "tagstrip-functions.zip") as archive:
+        for info in archive.infolist():
+            archive.extract(info, target)
+            mode = info.external_attr >> 16
+            if mode:
+                (target / info.filename).chmod(stat.S_IMODE(mode))
+    return target
+
+
+@pytest.fixture(scope="session")
+def clean_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtualenv with nothing installed: only the standard library."""
+    venv = tmp_path_factory.mktemp("clean-venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    return venv / "bin" / "python"
+
+
+def _names(zip_path: Path) -> set[str]:
+    with zipfile.ZipFile(zip_path) as archive:
+        return set(archive.namelist())
+
+
+def _shipped_sources() -> set[str]:
+    return {
+        path.relative_to(FUNCTIONS).as_posix()
+        for path in (FUNCTIONS / "tagstrip").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+
+
+def test_zip_holds_the_functions_and_vendored_dependencies(dist: Path) -> None:
+    names = _names(dist / "tagstrip-functions.zip")
+    assert _shipped_sources() <= names
+    assert "bootstrap" in names
+    assert ("main.py" in names) == (FUNCTIONS / "main.py").exists()
+    for package in _VENDORED:
+        assert f"{package}/__init__.py" in names, package
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    assert not [name for name in names if ".egg-info" in name or name.startswith("bin/")]
+
+
+def test_bootstrap_is_executable_in_the_zip(dist: Path) -> None:
+    with zipfile.ZipFile(dist / "tagstrip-functions.zip") as archive:
+        mode = archive.getinfo("bootstrap").external_attr >> 16
+    assert mode & 0o111
+
+
+def test_source_zip_for_cloud_run_functions(dist: Path) -> None:
+    names = _names(dist / "tagstrip-source.zip")
+    assert _shipped_sources() <= names
+    assert "requirements.txt" in names
+    assert "functions_framework/__init__.py" not in names  # Cloud Build installs them
+    with zipfile.ZipFile(dist / "tagstrip-source.zip") as archive:
+        requirements = archive.read("requirements.txt").decode().split()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert requirements == [dependency.replace(" ", "") for dependency in project["dependencies"]]
+
+
+def test_container_context(dist: Path) -> None:
+    context = dist / "container"
+    dockerfile = (context / "Dockerfile").read_text()
+    assert dockerfile == (ROOT / "Dockerfile").read_text()
+    assert (context / "requirements.txt").is_file()
+    assert os.access(context / "app" / "bootstrap", os.X_OK)
+    assert (context / "app" / "tagstrip" / "entrypoints.py").is_file()
+
+
+def test_zip_imports_from_a_clean_virtualenv(unpacked: Path, clean_python: Path) -> None:
+    # -I: no PYTHONPATH, no user site; the venv has no packages: only the zip is on the path.
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "import tagstrip.entrypoints, functions_framework, gunicorn, pydantic_core, httpx; "
+        "print(tagstrip.entrypoints.__file__)"
+    )
+    result = subprocess.run(
+        [str(clean_python), "-I", "-c", script, str(unpacked)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert Path(result.stdout.strip()).is_relative_to(unpacked)
+
+
+def _top_level_names(path: Path) -> set[str]:
+    """Names main.py defines at module level, by def or by assignment."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return names
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _get(url: str, deadline: float) -> tuple[int, str]:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def served(unpacked: Path, clean_python: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Start the packaged bootstrap; yield (base URL, path to ask)."""
+    port = _free_port()
+    env = {
+        "PATH": f"{clean_python.parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "FUNCTION_SIGNATURE_TYPE": "http",
+    }
+    if (unpacked / "main.py").exists():
+        env["FUNCTION_TARGET"] = "remove_tags_http"
+        path = "/healthz"
+    else:
+        probe = tmp_path / "probe.py"
+        probe.write_text('def probe(request):\n    return "probe ok"\n')
+        env |= {"FUNCTION_TARGET": "probe", "FUNCTION_SOURCE": str(probe)}
+        path = "/"
+    process = subprocess.Popen(
+        [str(unpacked / "bootstrap")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", path
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+def test_packaged_bootstrap_serves_from_a_clean_virtualenv(
+    served: tuple[str, str], unpacked: Path
+) -> None:
+    base, path = served
+    status, body = _get(base + path, deadline=time.monotonic() + 30)
+    assert status == 200, body
+    if path == "/":
+        assert body == "probe ok"
+    else:
+        assert set(ENTRY_POINTS) <= _top_level_names(unpacked / "main.py")
