@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from tagstrip.cli import main
 from tagstrip.core.pipeline import plan_request, validate_batch
+from tagstrip.core.settings import get_settings, reset_settings
 from tagstrip.fakecloud import ENDPOINT_VARIABLES, FakeCloud
 from tagstrip.fakecloud.standalone import serve
 
@@ -153,3 +154,10 @@ def test_cli_has_the_fake_cloud_command(capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit):
         main(["fake-cloud", "--help"])
     assert "--seed" in capsys.readouterr().out
+
+
+def test_tagstrip_settings_read_the_fake(fake_cloud: FakeCloud) -> None:
+    reset_settings()  # settings are cached per process; read the fixture's environment
+    settings = get_settings()
+    assert settings.endpoint("huawei-ecs") == fake_cloud.url
+    assert settings.endpoint("aliyun-redis") == fake_cloud.url
