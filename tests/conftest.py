@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tagstrip.core.settings import reset_settings
 from tagstrip.fakecloud import FakeCloud
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "events" / "fixtures" / "seed.json"
@@ -42,3 +43,12 @@ def seeded_cloud(fake_cloud: FakeCloud) -> FakeCloud:
     """The fake cloud holding the seed state of the sample events."""
     fake_cloud.seed(SEED_FILE)
     return fake_cloud
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Settings are cached per process (a warm function keeps them); tests change the
+    environment, so every test starts and ends with the cache cleared."""
+    reset_settings()
+    yield
+    reset_settings()

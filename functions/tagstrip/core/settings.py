@@ -102,6 +102,11 @@ class Settings(BaseModel):
     deadline: float = Field(45.0, gt=0, description="Seconds all calls of a request may take.")
     concurrency: int = Field(8, ge=1, le=64, description="Calls in flight at once.")
 
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest HTTP body accepted (413 beyond)."
+    )
+    max_json_depth: int = Field(32, ge=4, le=512, description="Deepest JSON nesting accepted.")
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from `environ`; a bad value is a ConfigurationError naming its variable."""

@@ -1,0 +1,47 @@
+"""functions-framework entry points of tagstrip: each translates its trigger, nothing more.
+
+remove_tags_http    (http)        the public webhook; HMAC-signed; GET /healthz
+remove_tags_event   (cloudevent)  CloudEvents from queues and event buses
+remove_tags_queue   (http)        platform deliveries over plain HTTP (Pub/Sub push,
+                                  FC POST /invoke, MNS JSON, arrays of CloudEvents)
+handler(event, context)           runtimes that call a Python function (Baidu CFC, ...)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+import functions_framework
+from cloudevents.http.event import CloudEvent
+from werkzeug.exceptions import HTTPException
+
+from tagstrip.handlers import delivery, plain, webhook
+from tagstrip.handlers.http import json_response
+
+
+@functions_framework.http
+def remove_tags_http(request: flask.Request) -> flask.Response:
+    return webhook.handle_http(request)
+
+
+@functions_framework.cloud_event
+def remove_tags_event(event: CloudEvent) -> None:
+    delivery.deliver_cloud_event(event.get_attributes(), event.get_data())
+
+
+@functions_framework.http
+def remove_tags_queue(request: flask.Request) -> flask.Response:
+    return delivery.handle_queue(request)
+
+
+def handler(event: Any, context: Any = None) -> Any:
+    return plain.handle(event, context)
+
+
+@functions_framework.errorhandler(HTTPException)  # type: ignore[untyped-decorator]
+def _framework_refusal(error: HTTPException) -> flask.Response:
+    """The framework's own 4xx, without its echo of the request headers: on Alibaba FC those
+    carry the function's temporary credentials (x-fc-access-key-secret, x-fc-security-token)."""
+    status = error.code or 500
+    return json_response(status, {"error": (error.name or "error").lower().replace(" ", "_")})

@@ -1,0 +1,85 @@
+"""Platform deliveries (``remove_tags_queue``, ``remove_tags_event``, ``handler``).
+
+The platform authenticates these callers, so there is no HMAC here. Delivery semantics are
+the point: a transient provider failure must make the platform deliver the event again
+(5xx, or an exception for CloudEvent targets); a permanently invalid event is logged with
+its id and reason and acknowledged, so it never loops; everything else is acknowledged
+with one report per event.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import flask
+
+from tagstrip.core.errors import InvalidRequest, TagstripError
+from tagstrip.core.settings import get_settings
+from tagstrip.handlers.http import Answer, HttpProblem, read_body
+from tagstrip.handlers.report import Report, carry_out, rejected
+from tagstrip.handlers.webhook import HEALTH_PATHS, guarded, health
+from tagstrip.sources import cloudevent
+from tagstrip.sources.delivery import adapt_delivery
+
+__all__ = [
+    "DeliverAgain",
+    "deliver",
+    "deliver_cloud_event",
+    "handle_queue",
+    "queue_answer",
+    "raise_if_transient",
+]
+
+
+class DeliverAgain(TagstripError):
+    """Raised so the platform redelivers: some call failed for a reason that may pass."""
+
+
+def handle_queue(request: flask.Request) -> flask.Response:
+    """``remove_tags_queue``: any content type (FC posts CloudEvents as octet-stream)."""
+    if request.path in HEALTH_PATHS:
+        return health(request.method).flask()
+
+    def work() -> Answer:
+        if request.method != "POST":
+            raise HttpProblem(405, "method_not_allowed", "use POST", {"Allow": "POST"})
+        body = read_body(request, max_bytes=get_settings().max_body_bytes)
+        return queue_answer(deliver(body, dict(request.headers)))
+
+    return guarded(work).flask()
+
+
+def deliver(body: bytes | str | object, headers: Mapping[str, str] | None = None) -> list[Report]:
+    """One report per event in a delivery (a single event or a JSON array of them)."""
+    return [carry_out(outcome) for outcome in adapt_delivery(body, headers)]
+
+
+def queue_answer(reports: list[Report]) -> Answer:
+    """200 acknowledges (rejections recorded); 503 makes the platform retry a transient failure."""
+    payload: dict[str, Any] = {"events": [report.to_dict() for report in reports]}
+    transient = [report for report in reports if report.transient]
+    if not transient:
+        return Answer(200, payload)
+    waits = [r.retry_after for r in transient if r.retry_after is not None]
+    headers = {"Retry-After": str(max(1, math.ceil(max(waits))))} if waits else {}
+    return Answer(503, payload, headers)
+
+
+def deliver_cloud_event(attributes: Mapping[str, Any], data: object) -> Report:
+    """A CloudEvent handed over by functions-framework; raises DeliverAgain when transient."""
+    event_id = attributes.get("id")
+    try:
+        outcome = cloudevent.adapt_event(attributes, data)
+    except InvalidRequest as exc:
+        return rejected("cloudevent", str(event_id) if event_id else None, exc)
+    report = carry_out(outcome)
+    raise_if_transient([report])
+    return report
+
+
+def raise_if_transient(reports: list[Report]) -> None:
+    transient = [report.event_id or "(no id)" for report in reports if report.transient]
+    if transient:
+        raise DeliverAgain(f"transient provider failure for event(s) {', '.join(transient)}")

@@ -1,0 +1,59 @@
+"""``handler(event, context)`` for runtimes that call a Python function, not an HTTP server.
+
+Baidu CFC (no custom HTTP runtime) and the FC / FunctionGraph Python runtimes pass the event
+itself: bytes or parsed JSON. An HTTP-trigger event (the API-gateway proxy shape with
+``httpMethod``, ``headers`` and ``body``) is the public webhook, so it gets the same
+signature check and the proxy answer; anything else is a platform delivery, which raises
+`DeliverAgain` on a transient failure so the runtime's retry policy delivers it again.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any
+
+from tagstrip.handlers import delivery, webhook
+from tagstrip.handlers.http import Answer, HttpProblem
+
+__all__ = ["handle"]
+
+
+def handle(event: Any, context: Any = None) -> Any:
+    """The webhook's proxy answer for an HTTP-trigger event; else the delivery's reports."""
+    if _is_http_trigger(event):
+        return _http(event).proxy()
+    reports = delivery.deliver(event)
+    delivery.raise_if_transient(reports)
+    return {"events": [report.to_dict() for report in reports]}
+
+
+def _is_http_trigger(event: object) -> bool:
+    return isinstance(event, Mapping) and "httpMethod" in event and "headers" in event
+
+
+def _http(event: Mapping[str, Any]) -> Answer:
+    method = str(event.get("httpMethod", "")).upper()
+    if event.get("path") in webhook.HEALTH_PATHS:
+        return webhook.health(method)
+    headers = {str(k): str(v) for k, v in (event.get("headers") or {}).items()}
+    mimetype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+
+    def work() -> Answer:
+        body = _body(event)
+        return webhook.webhook(method, mimetype.split(";")[0].strip(), headers, body)
+
+    return webhook.guarded(work)
+
+
+def _body(event: Mapping[str, Any]) -> bytes:
+    body = event.get("body") or ""
+    if not isinstance(body, str):
+        raise HttpProblem(400, "invalid_body", "the HTTP trigger event's body must be a string")
+    if not event.get("isBase64Encoded"):
+        return body.encode("utf-8", "surrogatepass")
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise HttpProblem(400, "invalid_body", "the body is marked base64 but is not") from None

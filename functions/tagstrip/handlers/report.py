@@ -1,0 +1,127 @@
+"""Carry out what an event asked for, and say how it went in one JSON-ready report.
+
+A `Report` is what every entry point answers or logs: the event, what it turned into
+(accepted, ignored, rejected, duplicate) and the result of each request. Its `status`
+folds the per-request statuses into one word, and `transient` tells the entry points
+whether the platform should deliver the event again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from tagstrip.core.errors import InvalidRequest
+from tagstrip.core.executor import execute
+from tagstrip.core.models import RequestResult, TagRemovalRequest
+from tagstrip.core.pipeline import plan_request
+from tagstrip.sources.outcome import Accepted, Ignored, Outcome, Rejected, SourceKind
+
+__all__ = ["Report", "Status", "carry_out", "http_status", "rejected"]
+
+log = logging.getLogger("tagstrip")
+
+Status = Literal["ok", "partial", "failed", "dry_run", "ignored", "rejected", "duplicate"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of one event; `results` holds one entry per request it carried."""
+
+    source: SourceKind
+    event_id: str | None
+    outcome: Literal["accepted", "ignored", "rejected", "duplicate"]
+    results: tuple[RequestResult, ...] = ()
+    reason: str | None = None
+    errors: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def status(self) -> Status:
+        if self.outcome != "accepted":
+            return self.outcome
+        statuses = {result.status for result in self.results}
+        if statuses <= {"dry_run"}:
+            return "dry_run"
+        if statuses <= {"ok", "dry_run"}:
+            return "ok"
+        if statuses == {"failed"}:
+            return "failed"
+        return "partial"
+
+    @property
+    def transient(self) -> bool:
+        """Some call failed for a reason that may pass: the event should be delivered again."""
+        return any(result.retryable for result in self.results)
+
+    @property
+    def retry_after(self) -> float | None:
+        waits = [r.retry_after for r in self.results if r.retry_after is not None]
+        return max(waits) if waits else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "status": self.status,
+            "source": self.source,
+            "event_id": self.event_id,
+        }
+        if self.reason is not None:
+            data["reason"] = self.reason
+        if self.errors:
+            data["errors"] = list(self.errors)
+        if self.outcome == "accepted":
+            data["results"] = [result.model_dump(mode="json") for result in self.results]
+        return data
+
+
+def carry_out(outcome: Outcome | Rejected) -> Report:
+    """Plan and execute every request of an accepted event; report the others as they are."""
+    if isinstance(outcome, Rejected):
+        return rejected(outcome.source, outcome.event_id, outcome.error)
+    if isinstance(outcome, Ignored):
+        report = Report(outcome.source, outcome.event_id, "ignored", reason=outcome.reason)
+        _log(report)
+        return report
+    results = tuple(_execute(request, outcome) for request in outcome.requests)
+    report = Report(outcome.source, outcome.event_id, "accepted", results)
+    _log(report)
+    return report
+
+
+def rejected(source: SourceKind, event_id: str | None, error: InvalidRequest) -> Report:
+    """A permanently invalid event: logged with its id and reason, never retried."""
+    report = Report(source, event_id, "rejected", errors=tuple(e.to_dict() for e in error.errors))
+    _log(report, reason=str(error))
+    return report
+
+
+def http_status(reports: Sequence[Report]) -> int:
+    """200 done (or nothing to do), 207 partly done, 503 worth retrying, 502 failed for good."""
+    statuses = {report.status for report in reports}
+    if any(report.transient for report in reports) and statuses <= {"failed", "rejected"}:
+        return 503
+    if statuses <= {"failed", "rejected"} and "failed" in statuses:
+        return 502
+    if "partial" in statuses or ("failed" in statuses and len(statuses) > 1):
+        return 207
+    return 200
+
+
+def _execute(request: TagRemovalRequest, outcome: Accepted) -> RequestResult:
+    """Requests without an id of their own carry the event's, so logs tie back to it."""
+    if request.id is None and outcome.event_id is not None:
+        request = request.model_copy(update={"id": outcome.event_id})
+    return execute(plan_request(request))
+
+
+def _log(report: Report, *, reason: str | None = None) -> None:
+    log.info(
+        "event source=%s event_id=%s outcome=%s status=%s requests=%d%s",
+        report.source,
+        report.event_id,
+        report.outcome,
+        report.status,
+        len(report.results),
+        f" reason={reason or report.reason}" if (reason or report.reason) else "",
+    )

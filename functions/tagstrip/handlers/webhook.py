@@ -1,0 +1,99 @@
+"""The public webhook (``remove_tags_http``): authenticate, adapt, validate, execute, answer.
+
+Answers JSON always: 200 done or dry run (or nothing to do), 207 partly done, 502/503 when
+the provider side failed (503 with ``Retry-After`` when retrying later makes sense), 400
+with every field error, 401 for a bad or missing signature, 405/413/415 for the wrong
+method, size or content type. ``GET /healthz`` answers without touching a cloud.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+import flask
+
+from tagstrip.core.errors import ConfigurationError, InvalidRequest, Unauthorized
+from tagstrip.core.settings import get_settings
+from tagstrip.handlers.http import (
+    Answer,
+    HttpProblem,
+    check_size,
+    parse_json,
+    read_body,
+    require_json,
+)
+from tagstrip.handlers.report import Report, carry_out, http_status, rejected
+from tagstrip.sources import ticketing
+from tagstrip.sources.webhook_auth import WebhookVerifier
+
+__all__ = ["HEALTH_PATHS", "guarded", "handle_http", "health", "webhook"]
+
+HEALTH_PATHS = frozenset({"/healthz", "/healthz/"})
+
+
+def handle_http(request: flask.Request) -> flask.Response:
+    """``remove_tags_http``: the health check, or one webhook delivery."""
+    if request.path in HEALTH_PATHS:
+        return health(request.method).flask()
+
+    def work() -> Answer:
+        body = read_body(request, max_bytes=get_settings().max_body_bytes)
+        return webhook(request.method, request.mimetype, dict(request.headers), body)
+
+    return guarded(work).flask()
+
+
+def health(method: str) -> Answer:
+    """The health check: no cloud, no configuration, just "the process answers"."""
+    if method in ("GET", "HEAD"):
+        return Answer(200, {"status": "ok"})
+    return HttpProblem(405, "method_not_allowed", "use GET", {"Allow": "GET"}).answer()
+
+
+def guarded(work: Callable[[], Answer]) -> Answer:
+    """Run `work`, turning every error tagstrip raises on purpose into its JSON answer."""
+    try:
+        return work()
+    except HttpProblem as problem:
+        return problem.answer()
+    except InvalidRequest as exc:
+        return Answer(400, exc.to_dict())
+    except Unauthorized as exc:
+        return Answer(401, {"error": "unauthorized", "reason": exc.reason, "message": str(exc)})
+    except ConfigurationError as exc:
+        body = {"error": "configuration_error", "message": str(exc), "variable": exc.variable}
+        return Answer(500, body)
+
+
+def webhook(method: str, mimetype: str, headers: Mapping[str, str], body: bytes) -> Answer:
+    """One webhook delivery, `body` exactly as received (the signature covers those bytes)."""
+    if method != "POST":
+        raise HttpProblem(405, "method_not_allowed", "use POST", {"Allow": "POST"})
+    require_json(mimetype)
+    settings = get_settings()
+    check_size(body, settings.max_body_bytes)
+    verifier = WebhookVerifier.from_env()
+    verified = verifier.verify(headers, body)
+    if verified.duplicate:
+        report = Report("webhook", verified.delivery_id, "duplicate", reason="already delivered")
+        return Answer(200, report.to_dict())
+    try:
+        payload = parse_json(body, max_depth=settings.max_json_depth)
+        report = carry_out(ticketing.adapt(payload, event_id=verified.delivery_id))
+    except InvalidRequest as exc:
+        report = rejected("webhook", verified.delivery_id, exc)
+        return Answer(400, {"error": "invalid_request", **report.to_dict()})
+    except BaseException:
+        verifier.release(verified)
+        raise
+    status = http_status([report])
+    if status < 500:
+        return Answer(status, report.to_dict())
+    verifier.release(verified)  # the sender's retry must not be dropped as a duplicate
+    return Answer(status, report.to_dict(), _retry_after(report) if status == 503 else {})
+
+
+def _retry_after(report: Report) -> dict[str, str]:
+    wait = report.retry_after
+    return {} if wait is None else {"Retry-After": str(max(1, math.ceil(wait)))}
