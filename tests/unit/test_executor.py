@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tagstrip.core.errors import ConfigurationError, ProviderError
-from tagstrip.core.executor import execute, shared_http_client
+from tagstrip.core.executor import execute, http_retry_after, shared_http_client
 from tagstrip.core.settings import Settings, get_settings, reset_settings
 from tagstrip.providers import make_client
 from tagstrip.providers.aliyun.signing import rpc_string_to_sign
@@ -263,6 +263,22 @@ def client_logs(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(
         record.getMessage() for record in caplog.records if not record.name.startswith("werkzeug")
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("7", 7.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None), (None, None)],
+)
+def test_retry_after_takes_seconds_or_a_date(header: str | None, expected: float | None) -> None:
+    headers = {"Retry-After": header} if header else {}
+    assert http_retry_after(httpx.Response(429, headers=headers)) == expected
+
+
+def test_a_plan_with_nothing_to_send_is_ok(httpserver: HTTPServer) -> None:
+    only_default = {"provider": "baidu-tag", "tags": [{"key": "Default tag", "value": ""}]}
+    result = execute(plan_of(only_default), settings_for(httpserver.url_for("/")))
+    assert (result.status, result.calls, len(result.skipped)) == ("ok", [], 1)
+    assert not httpserver.log
 
 
 def test_one_pooled_client_serves_every_invocation() -> None:
