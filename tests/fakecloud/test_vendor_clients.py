@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from alibabacloud_tea_openapi import utils_models as tea
 from alibabacloud_tea_openapi.client import Client as TeaClient
-from alibabacloud_tea_openapi.exceptions import ClientException
+from alibabacloud_tea_openapi.exceptions import ClientException, ThrottlingException
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.request import RpcRequest
@@ -66,18 +66,20 @@ def test_legacy_core_client_recognises_a_wrong_secret(seeded_cloud: FakeCloud) -
 # --- alibabacloud-tea-openapi: V3 (the default) and v2 (RPC v1) ------------------------------
 
 
-@pytest.mark.parametrize("algorithm", [None, "v2"])
-def test_tea_client(seeded_cloud: FakeCloud, algorithm: str | None) -> None:
-    key = seeded_cloud.credentials.aliyun
+def tea_client(cloud: FakeCloud, algorithm: str | None = None) -> TeaClient:
+    key = cloud.credentials.aliyun
     config = tea.Config(
         access_key_id=key.access_key_id,
         access_key_secret=key.secret,
-        endpoint=host(seeded_cloud),
+        endpoint=host(cloud),
         protocol="http",
         signature_algorithm=algorithm,
         region_id="cn-hangzhou",
     )
-    client = TeaClient(config)
+    return TeaClient(config)
+
+
+def untag_redis(client: TeaClient, resource_id: str) -> dict[str, object]:
     params = tea.Params(
         action="UntagResources",
         version="2015-01-01",
@@ -89,20 +91,34 @@ def test_tea_client(seeded_cloud: FakeCloud, algorithm: str | None) -> None:
         req_body_type="formData",
         body_type="json",
     )
-    query = {"RegionId": "cn-hangzhou", "ResourceType": "INSTANCE", "TagKey.1": "owner"}
-    ok = client.call_api(
-        params,
-        tea.OpenApiRequest(query={**query, "ResourceId.1": "r-bp1zxszhcgatnx"}),
-        RuntimeOptions(),
+    query = {
+        "RegionId": "cn-hangzhou",
+        "ResourceType": "INSTANCE",
+        "TagKey.1": "owner",
+        "ResourceId.1": resource_id,
+    }
+    result: dict[str, object] = client.call_api(
+        params, tea.OpenApiRequest(query=query), RuntimeOptions()
     )
-    assert ok["statusCode"] == 200
+    return result
+
+
+@pytest.mark.parametrize("algorithm", [None, "v2"])
+def test_tea_client(seeded_cloud: FakeCloud, algorithm: str | None) -> None:
+    client = tea_client(seeded_cloud, algorithm)
+    assert untag_redis(client, "r-bp1zxszhcgatnx")["statusCode"] == 200
     with pytest.raises(ClientException) as caught:
-        client.call_api(
-            params, tea.OpenApiRequest(query={**query, "ResourceId.1": "r-nope"}), RuntimeOptions()
-        )
+        untag_redis(client, "r-nope")
     assert (caught.value.code, caught.value.status_code) == ("InvalidDbInstanceId.NotFound", 404)
     signature = "acs3" if algorithm is None else "rpc-v1"
     assert [e.signature for e in seeded_cloud.journal.entries()] == [signature, signature]
+
+
+def test_tea_client_sees_throttling(seeded_cloud: FakeCloud) -> None:
+    seeded_cloud.faults.throttle("aliyun-redis", status=429, retry_after=1.5, times=1)
+    with pytest.raises(ThrottlingException) as caught:
+        untag_redis(tea_client(seeded_cloud), "r-bp1zxszhcgatnx")
+    assert (caught.value.code, caught.value.retry_after) == ("Throttling.User", 1500)
 
 
 # --- bce-python-sdk: the generic HTTP client and BccClient -----------------------------------

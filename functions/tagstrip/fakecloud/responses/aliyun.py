@@ -124,7 +124,11 @@ class AliyunResponder(Responder):
                 f"&product={product}&requestId={request_id}"
             ),
         }
-        headers = {} if error.retry_after is None else {"Retry-After": f"{error.retry_after:g}"}
+        headers = {}
+        if error.retry_after is not None:
+            # The tea SDK raises its ThrottlingException on x-acs-retry-after (milliseconds).
+            headers["Retry-After"] = f"{error.retry_after:g}"
+            headers["x-acs-retry-after"] = str(max(1, round(error.retry_after * 1000)))
         if _wants_xml(request):
             xml = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields.items())
             document = _xml_document(f"<Error>{xml}</Error>")

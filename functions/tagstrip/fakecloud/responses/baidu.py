@@ -59,9 +59,10 @@ class BaiduResponder(Responder):
         return str(uuid.uuid4())
 
     def decode(self, request: Request, path: Mapping[str, str], request_id: str) -> Call:
-        if "instance_id" not in path and path.get("version") != TAG_SERVICE_VERSION:
+        instance_id = path.get("instance_id")
+        if instance_id is None and path.get("version") != TAG_SERVICE_VERSION:
             raise err.BaiduInvalidVersion()
-        api = _BCC_UNBIND if "instance_id" in path else _TAG_DELETE
+        api = _TAG_DELETE if instance_id is None else _BCC_UNBIND
         if api.query_flag not in request.args:
             raise err.InvalidURI()
         return Call(
@@ -70,7 +71,7 @@ class BaiduResponder(Responder):
             request_id,
             params=dict(path),
             body=json_body(request),
-            resource_ids=tuple(value for name, value in path.items() if name == "instance_id"),
+            resource_ids=() if instance_id is None else (instance_id,),
             signature=signing.VERSION,
         )
 
@@ -99,15 +100,14 @@ class BaiduResponder(Responder):
     def execute(self, request: Request, call: Call) -> Response:
         if isinstance(call.body, UnparsedBody):
             raise err.MalformedJSON()
-        api = _BCC_UNBIND if call.provider == _BCC_UNBIND.provider else _TAG_DELETE
-        tags = _tags(call.body, api.list_name)
-        if api is _BCC_UNBIND:
-            related = isinstance(call.body, dict) and call.body.get("attachRelatedResourceTag")
+        if call.provider == _BCC_UNBIND.provider:
+            tags = _tags(call.body, _BCC_UNBIND.list_name)
+            related = call.body.get("attachRelatedResourceTag") is True
             call.result = self.backend.unbind_instance_tags(
-                call.params["instance_id"], tags, related=related is True
+                call.params["instance_id"], tags, related=related
             )
         else:
-            call.result = self.backend.delete_tags(tags)
+            call.result = self.backend.delete_tags(_tags(call.body, _TAG_DELETE.list_name))
         return Response(status=200, headers={"x-bce-request-id": call.request_id})
 
     def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
