@@ -30,23 +30,17 @@ resource "baiducloud_cfc_trigger" "webhook" {
   auth_type     = "anonymous"
 }
 
+# No trigger: CFC offers no queue trigger, and an HTTP trigger's events are webhook requests
+# to handler (HMAC required). Event producers call the CFC Invoke API instead, signed with
+# Baidu IAM credentials, so the event reaches handler as-is (a delivery) and nobody
+# anonymous can reach it.
 resource "baiducloud_cfc_function" "events" {
   function_name  = "${var.name}-events"
-  description    = "tagstrip events: canonical requests from callers signed with Baidu IAM"
+  description    = "tagstrip events: invoked through the CFC Invoke API, signed with Baidu IAM"
   handler        = "main.handler"
   runtime        = var.runtime
   time_out       = var.timeout_seconds
   memory_size    = var.memory_mb
   code_file_name = var.package_path
   environment    = merge(local.credentials, var.extra_environment)
-}
-
-# CFC offers no queue trigger: event producers call this route signed with Baidu IAM
-# credentials (auth_type iam), so it is never open to anonymous callers.
-resource "baiducloud_cfc_trigger" "events" {
-  source_type   = "cfc-http-trigger/v1/CFCAPI"
-  target        = baiducloud_cfc_function.events.function_brn
-  resource_path = "/${var.name}-events"
-  method        = "POST"
-  auth_type     = "iam"
 }

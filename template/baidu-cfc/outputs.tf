@@ -4,6 +4,6 @@ output "webhook_function_brn" {
 }
 
 output "events_function_brn" {
-  description = "BRN of the event function (HTTP trigger with IAM authentication only)."
+  description = "BRN of the event function: no trigger, invoked through the IAM-signed CFC Invoke API."
   value       = baiducloud_cfc_function.events.function_brn
 }

@@ -62,8 +62,9 @@ resource "huaweicloud_fgs_function_trigger" "webhook" {
   })
 }
 
-# The event function: the Python 3.12 runtime calls main.handler(event, context). It has no
-# HTTP route; SMN delivers to it asynchronously, so retries and the dead letter apply.
+# The event function: the Python 3.12 runtime calls main.handler(event, context) with Cloud
+# Trace (CTS) events, which TAGSTRIP_RULES turns into removals. It has no HTTP route; CTS
+# invokes it asynchronously, so retries and the dead letter apply.
 resource "huaweicloud_fgs_function" "events" {
   name                  = "${var.name}-events"
   app                   = "default"
@@ -79,11 +80,6 @@ resource "huaweicloud_fgs_function" "events" {
   user_data             = jsonencode(var.extra_environment)
 }
 
-resource "huaweicloud_smn_topic" "events" {
-  name         = "${var.name}-events"
-  display_name = "tagstrip removal requests and lifecycle events"
-}
-
 resource "huaweicloud_smn_topic" "dead_letter" {
   name         = "${var.name}-dead-letter"
   display_name = "tagstrip events that failed every retry"
@@ -91,8 +87,11 @@ resource "huaweicloud_smn_topic" "dead_letter" {
 
 resource "huaweicloud_fgs_function_trigger" "events" {
   function_urn = huaweicloud_fgs_function.events.urn
-  type         = "SMN"
-  event_data   = jsonencode({ topic_urn = huaweicloud_smn_topic.events.topic_urn })
+  type         = "CTS"
+  event_data = jsonencode({
+    name       = replace("${var.name}_lifecycle", "-", "_")
+    operations = var.cts_operations
+  })
 }
 
 resource "huaweicloud_fgs_async_invoke_configuration" "events" {

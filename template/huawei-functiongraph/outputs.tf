@@ -3,9 +3,9 @@ output "webhook_function_urn" {
   value       = huaweicloud_fgs_function.webhook.urn
 }
 
-output "events_topic_urn" {
-  description = "SMN topic whose messages the event function (handler) processes."
-  value       = huaweicloud_smn_topic.events.topic_urn
+output "events_function_urn" {
+  description = "URN of the event function (handler), fed by the CTS trigger only."
+  value       = huaweicloud_fgs_function.events.urn
 }
 
 output "dead_letter_topic_urn" {

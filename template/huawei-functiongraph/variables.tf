@@ -41,6 +41,12 @@ variable "apig_group_id" {
   type        = string
 }
 
+variable "cts_operations" {
+  description = "Cloud Trace operations (service:resource type:operation) delivered to the event function."
+  type        = list(string)
+  default     = ["ECS:ecs:createServer", "ECS:ecs:deleteServer"]
+}
+
 variable "extra_environment" {
   description = "More tagstrip settings, e.g. { TAGSTRIP_RULES = \"rules.yaml\" } or TAGSTRIP_WEBHOOK_MAPPING (files inside the package). Never secrets: those have their own inputs."
   type        = map(string)

@@ -140,6 +140,25 @@ def _top_level_names(path: Path) -> set[str]:
     return names
 
 
+# functions-framework decorators and the signature type each registers.
+_DECORATORS = {"http": "http", "cloud_event": "cloudevent"}
+
+
+def _decorated_types(path: Path) -> dict[str, str]:
+    """Entry point -> signature type its functions_framework decorator registers ("plain":
+    none, a function the runtime calls directly)."""
+    types: dict[str, str] = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and node.name in ENTRY_POINTS:
+            decorators = [
+                _DECORATORS[item.attr]
+                for item in node.decorator_list
+                if isinstance(item, ast.Attribute) and item.attr in _DECORATORS
+            ]
+            types[node.name] = decorators[0] if decorators else "plain"
+    return types
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -205,3 +224,6 @@ def test_packaged_bootstrap_serves_from_a_clean_virtualenv(
         assert body == "probe ok"
     else:
         assert set(ENTRY_POINTS) <= _top_level_names(unpacked / "main.py")
+        assert _decorated_types(unpacked / "main.py") == {
+            name: spec.signature_type for name, spec in ENTRY_POINTS.items()
+        }
