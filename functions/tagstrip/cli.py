@@ -22,6 +22,7 @@ from tagstrip.core.pipeline import plan_request, validate_batch
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID = 0, 2
+_FIXTURES = "fixtures"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +66,11 @@ def _plan(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
 
 
 def _demo(directory: Path, out: TextIO) -> int:
-    paths = sorted(directory.rglob("*.json"))
+    paths = sorted(
+        path
+        for path in directory.rglob("*.json")
+        if _FIXTURES not in path.relative_to(directory).parts  # fake-cloud seeds, not events
+    )
     if not paths:
         out.write(f"no sample events under {directory}\n")
         return EXIT_INVALID
