@@ -119,6 +119,7 @@ def test_control_endpoints(seeded_cloud: FakeCloud) -> None:
     assert httpx.get(f"{url}/journal").json()[-1]["outcome"] == "fault"
     assert httpx.get(f"{url}/state").json() == seeded_cloud.state()
     assert httpx.post(f"{url}/faults", json={"kind": "meteor"}).status_code == 400
+    assert httpx.post(f"{url}/seed", content=b"{not json").status_code == 400
     assert httpx.post(f"{url}/state").status_code == 405
     assert httpx.post(f"{url}/reset").json() == {"ok": True}
     assert seeded_cloud.state()["baidu"]["resources"] == []

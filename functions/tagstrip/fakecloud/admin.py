@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from werkzeug import Request, Response
+from werkzeug.exceptions import BadRequest
 
-from tagstrip.fakecloud.faults import Fault
 from tagstrip.fakecloud.seed import FaultSeed
 
 if TYPE_CHECKING:
@@ -35,17 +35,18 @@ def admin_response(cloud: FakeCloud, request: Request, command: str) -> Response
     }
     if request.method == "GET" and command in readers:
         return _json(readers[command]())
-    if request.method != "POST" or command in ("state", "journal"):
-        return _json({"message": f"use GET for state/journal, POST for {command}"}, 405)
+    writers: dict[str, Callable[[Request], object]] = {
+        "reset": lambda _: cloud.reset(),
+        "seed": lambda posted: cloud.seed(posted.get_json(force=True)),
+        "faults": lambda posted: cloud.faults.add(
+            FaultSeed.model_validate(posted.get_json(force=True)).to_fault()
+        ),
+    }
+    if request.method != "POST" or command not in writers:
+        return _json({"message": f"use GET for state and journal, POST for {command}"}, 405)
     try:
-        if command == "reset":
-            cloud.reset()
-        elif command == "seed":
-            cloud.seed(request.get_json(force=True))
-        else:
-            fault = FaultSeed.model_validate(request.get_json(force=True))
-            cloud.faults.add(Fault(**fault.model_dump()))
-    except (ValidationError, ValueError) as exc:
+        writers[command](request)
+    except (ValidationError, ValueError, BadRequest) as exc:
         return _json({"message": str(exc)}, 400)
     return _json({"ok": True})
 

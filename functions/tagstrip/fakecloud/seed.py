@@ -90,6 +90,9 @@ class FaultSeed(_Model):
     seconds: float = 0.0
     retry_after: float | None = None
 
+    def to_fault(self) -> Fault:
+        return Fault(**self.model_dump())
+
 
 class Seed(_Model):
     aliyun_ecs: EcsSeed = Field(default_factory=EcsSeed, alias="aliyun-ecs")
@@ -133,4 +136,4 @@ def apply_seed(seed: Seed, backends: Backends, faults: FaultInjector) -> None:
             resource.id, resource.tags, resource_type=resource.type, related=resource.related
         )
     for fault in seed.faults:
-        faults.add(Fault(**fault.model_dump()))
+        faults.add(fault.to_fault())
