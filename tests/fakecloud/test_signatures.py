@@ -270,3 +270,13 @@ def test_baidu_expired(seeded_cloud: FakeCloud) -> None:
     response = vendors.baidu(seeded_cloud, "/v1/tag", "delete", BAIDU_TAGS, timestamp=an_hour_ago)
     baidu_error(response, 400, "RequestExpired")
     assert "Timestamp date is" in response.json()["message"]
+
+
+def test_aliyun_v1_malformed_timestamp(seeded_cloud: FakeCloud) -> None:
+    key = seeded_cloud.credentials.aliyun
+    url, _ = rpc_signature_composer.get_signed_url(
+        dict(REMOVE), key.access_key_id, key.secret, "JSON", "POST", {}
+    )
+    params = {**dict(httpx.URL(url).params), "Timestamp": "yesterday"}
+    response = httpx.post(seeded_cloud.url + "/", params=params)
+    aliyun_error(response, 400, "InvalidTimeStamp.Format")
