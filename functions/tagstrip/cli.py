@@ -1,9 +1,11 @@
-"""The ``tagstrip`` command: plan sample events on a laptop.
+"""The ``tagstrip`` command: run tagstrip's events on a laptop.
 
-``tagstrip plan EVENT.json ...`` prints the plan of each event as JSON (exit 2 if any is
-invalid). ``tagstrip demo [DIR]`` walks a directory of sample events and prints, for each,
-the dry-run plan or the errors it must produce. ``tagstrip fake-cloud [--port N] [--seed
-FILE]`` serves the embedded fake cloud (`tagstrip.fakecloud`) until interrupted.
+tagstrip plan EVENT.json ...       print each request's plan as JSON (exit 2 if invalid)
+tagstrip invoke EVENT.json         run one event in process (exit 0 ok, 1 failed, 2 invalid)
+tagstrip replay [PATH ...]         replay events through the functions-framework app
+tagstrip demo [DIR]                replay the samples against the seeded fake cloud
+tagstrip serve                     the functions on local ports, next to the fake cloud
+tagstrip fake-cloud                the fake cloud alone
 """
 
 from __future__ import annotations
@@ -16,46 +18,68 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.models import Plan
 from tagstrip.core.pipeline import plan_request, validate_batch
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID = 0, 2
-_FIXTURES = "fixtures"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    if args.command == "plan":
+        return _plan(args.events, out, err)
+    if args.command == "invoke":
+        from tagstrip.harness.local import invoke
+
+        return invoke(_load(args.event), dry_run=args.dry_run, out=out, err=err)
+    if args.command == "replay":
+        return _replay(args, out)
+    if args.command == "demo":
+        from tagstrip.harness.local import demo
+
+        return demo(args.directory, out)
+    if args.command == "serve":
+        from tagstrip.harness.serve import serve
+
+        return serve(args.host, args.port, seed=args.seed, fake_cloud=not args.real_clouds, out=out)
+    from tagstrip.fakecloud.standalone import serve as serve_fake  # only with the fake extra
+
+    return serve_fake(args.host, args.port, args.seed, out)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tagstrip", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     plan = commands.add_parser("plan", help="print the plan of each event file as JSON")
     plan.add_argument("events", nargs="+", type=Path)
-    demo = commands.add_parser("demo", help="print dry-run plans of the sample events")
+    invoke = commands.add_parser("invoke", help="run one event in process")
+    invoke.add_argument("event", type=Path)
+    invoke.add_argument("--dry-run", action="store_true", help="plan only, make no call")
+    replay = commands.add_parser("replay", help="replay events through the functions")
+    replay.add_argument("paths", nargs="*", type=Path, default=[Path("events")])
+    replay.add_argument("--against", metavar="URL", help="a deployed function instead")
+    replay.add_argument("--json", action="store_true", help="print rows as JSON")
+    demo = commands.add_parser("demo", help="replay the samples against the fake cloud")
     demo.add_argument("directory", nargs="?", type=Path, default=Path("events"))
+    serve = commands.add_parser("serve", help="run the functions locally")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080, help="webhook; queue +1, event +2")
+    serve.add_argument("--seed", type=Path, help="fake cloud seed state (JSON or YAML)")
+    serve.add_argument("--real-clouds", action="store_true", help="no fake cloud")
     fake = commands.add_parser("fake-cloud", help="serve the fake cloud (needs the fake extra)")
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     fake.add_argument("--seed", type=Path, help="JSON or YAML seed state")
-    args = parser.parse_args(argv)
-    if args.command == "plan":
-        return _plan(args.events, sys.stdout, sys.stderr)
-    if args.command == "fake-cloud":
-        from tagstrip.fakecloud.standalone import serve  # only with the fake extra installed
-
-        return serve(args.host, args.port, args.seed, sys.stdout)
-    return _demo(args.directory, sys.stdout)
-
-
-def plans_for(event: Any) -> list[Plan]:
-    """Dry-run plans for one event body (a request or a list of them)."""
-    return [plan_request(request) for request in validate_batch(event)]
+    return parser
 
 
 def _plan(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
     status = EXIT_OK
     for path in paths:
         try:
-            plans = plans_for(_load(path))
+            plans = [plan_request(request) for request in validate_batch(_load(path))]
         except InvalidRequest as exc:
             status = EXIT_INVALID
             err.write(f"{path}: invalid request\n")
@@ -65,29 +89,21 @@ def _plan(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
     return status
 
 
-def _demo(directory: Path, out: TextIO) -> int:
-    paths = sorted(
-        path
-        for path in directory.rglob("*.json")
-        if _FIXTURES not in path.relative_to(directory).parts  # fake-cloud seeds, not events
+def _replay(args: argparse.Namespace, out: TextIO) -> int:
+    from tagstrip.harness.events import find_events
+    from tagstrip.harness.replay import (
+        InProcess,
+        Remote,
+        default_source,
+        render_table,
+        replay,
+        rows_as_json,
     )
-    if not paths:
-        out.write(f"no sample events under {directory}\n")
-        return EXIT_INVALID
-    for path in paths:
-        out.write(f"\n== {path.relative_to(directory)}\n")
-        try:
-            plans = plans_for(_load(path))
-        except InvalidRequest as exc:
-            out.writelines(f"   refused: {e.path}: {e.message}\n" for e in exc.errors)
-            continue
-        for plan in plans:
-            out.write(f"   {plan.provider}: {plan.summary} ({len(plan.calls)} call(s))\n")
-            for call in plan.calls:
-                wire = call.body if call.body is not None else call.params
-                out.write(f"     {call.method} {call.path} {call.operation} {json.dumps(wire)}\n")
-            out.writelines(f"   note: {note}\n" for note in plan.notes)
-            out.writelines(f"   skipped {s.tag}: {s.reason}\n" for s in plan.skipped)
+
+    sender = Remote(args.against) if args.against else InProcess(default_source())
+    rows = replay(find_events(args.paths), sender)
+    out.write(json.dumps(rows_as_json(rows), indent=2) if args.json else render_table(rows))
+    out.write("\n")
     return EXIT_OK
 
 

@@ -1,10 +1,8 @@
-"""The `tagstrip plan` and `tagstrip demo` commands, run as a user runs them."""
+"""The `tagstrip plan` command."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,16 +26,3 @@ def test_plan_of_invalid_event_exits_2_with_paths_on_stderr(
     assert captured.out == ""
     assert "tags.0.key:" in captured.err
     assert "tags.0.value:" in captured.err
-
-
-def test_demo_runs_as_a_console_script_over_the_sample_events() -> None:
-    script = Path(sys.executable).with_name("tagstrip")
-    result = subprocess.run(
-        [str(script), "demo", str(EVENTS / "canonical")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "whole account" in result.stdout
-    assert "skipped Default tag=" in result.stdout
-    assert "refused" not in result.stdout

@@ -1,0 +1,1 @@
+"""Local harness: sample events, replay through the real app, invoke, demo and serve."""

@@ -1,0 +1,63 @@
+"""``tagstrip serve``: the three functions on local ports, next to the embedded fake cloud.
+
+Each target runs in its own functions-framework app (as separately deployed functions do):
+the webhook on PORT, the queue target on PORT+1, the CloudEvent target on PORT+2. With the
+fake cloud (the default) every provider endpoint and credential points at it, so the whole
+thing runs without an account; ``--real-clouds`` leaves the environment as it is.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TextIO
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from tagstrip.harness.local import environment
+from tagstrip.harness.replay import TARGETS, default_source
+
+__all__ = ["serve"]
+
+
+def serve(
+    host: str,
+    port: int,
+    *,
+    seed: Path | None,
+    fake_cloud: bool,
+    out: TextIO,
+    stop: threading.Event | None = None,
+) -> int:
+    """Serve until Ctrl-C (or `stop` is set); prints the URLs and how to call them."""
+    import functions_framework
+
+    with ExitStack() as stack:
+        if fake_cloud:
+            from tagstrip.fakecloud import FakeCloud
+
+            cloud = stack.enter_context(FakeCloud(host))
+            if seed is not None:
+                cloud.seed(seed)
+            stack.enter_context(environment(cloud.environment()))
+            out.write(f"fake cloud      {cloud.url}  (state: {cloud.url}/_fakecloud/state)\n")
+        servers: list[BaseWSGIServer] = []
+        for offset, (kind, (target, signature_type)) in enumerate(TARGETS.items()):
+            app = functions_framework.create_app(  # type: ignore[no-untyped-call]
+                target, str(default_source()), signature_type
+            )
+            server = make_server(host, port + offset, app, threaded=True)
+            servers.append(server)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            out.write(f"{target:<18} http://{host}:{server.port}  ({kind})\n")
+        out.write("Ctrl-C to stop\n")
+        out.flush()
+        try:
+            (stop or threading.Event()).wait()
+        except KeyboardInterrupt:
+            out.write("stopped\n")
+        finally:
+            for server in servers:
+                server.shutdown()
+    return 0

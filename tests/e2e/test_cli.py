@@ -1,0 +1,157 @@
+"""The tagstrip command as a user runs it: invoke, replay, demo, serve."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from io import StringIO
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tagstrip.cli import main
+from tagstrip.fakecloud import FakeCloud
+from tagstrip.harness.events import find_events
+from tagstrip.harness.replay import InProcess, Remote, default_source, replay
+from tagstrip.harness.serve import serve
+from tests.e2e.conftest import EVENTS, ROOT, tags_of
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_invoke_succeeds_and_prints_the_result(
+    cloud: FakeCloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run_cli(capsys, "invoke", str(EVENTS / "pubsub" / "push-canonical.json"))
+    assert status == 0
+    [report] = json.loads(out)
+    assert report["status"] == "ok"
+    assert "owner" not in tags_of(cloud, "aliyun-ecs", "i-bp1abc")
+
+
+def test_invoke_dry_run_makes_no_call(cloud: FakeCloud, capsys: pytest.CaptureFixture[str]) -> None:
+    event = str(EVENTS / "canonical" / "huawei-ecs.json")
+    status, out, _ = run_cli(capsys, "invoke", event, "--dry-run")
+    assert (status, json.loads(out)[0]["status"]) == (0, "dry_run")
+    assert len(cloud.journal) == 0
+
+
+def test_invoke_exit_1_when_a_call_failed(
+    cloud: FakeCloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cloud.faults.server_error("aliyun-ecs")
+    status, out, _ = run_cli(
+        capsys, "invoke", str(EVENTS / "canonical" / "aliyun-ecs-snapshot.json")
+    )
+    assert status == 1
+    assert json.loads(out)[0]["status"] == "failed"
+
+
+@pytest.mark.parametrize(
+    ("event", "path"),
+    [
+        ("invalid/huawei-ecs-bad-key.json", "tags.0.key"),
+        ("invalid/pubsub-broken-base64.json", "message.data"),
+    ],
+)
+def test_invoke_exit_2_when_invalid_with_errors_on_stderr(
+    cloud: FakeCloud, capsys: pytest.CaptureFixture[str], event: str, path: str
+) -> None:
+    status, _, err = run_cli(capsys, "invoke", str(EVENTS / event))
+    assert status == 2
+    assert f"{path}:" in err
+    assert len(cloud.journal) == 0
+
+
+def test_replay_in_process_sends_each_kind_to_its_target(cloud: FakeCloud) -> None:
+    events = find_events([EVENTS / "canonical", EVENTS / "eventbridge", EVENTS / "mns"])
+    rows = replay(
+        events, InProcess(default_source()), count_calls=lambda: len(cloud.journal), progress=None
+    )
+    by_name = {row.event: row for row in rows}
+    assert by_name["aliyun-ecs-snapshot.json"].kind == "webhook"
+    assert by_name["ecs-instance-stopped.json"].kind == "event"
+    assert by_name["ecs-instance-stopped.json"].outcome == "acknowledged"
+    assert by_name["queue-cloudevents.json"].kind == "queue"
+    assert by_name["aliyun-ecs-2018-profile.json"].calls == 4
+    assert all(row.http_status == 200 for row in rows)
+
+
+def test_replay_command_prints_a_table_or_json(
+    cloud: FakeCloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run_cli(capsys, "replay", str(EVENTS / "native"))
+    assert status == 0
+    assert out.splitlines()[0].split() == [
+        "event",
+        "source",
+        "provider",
+        "calls",
+        "outcome",
+        "http",
+        "ms",
+    ]
+    status, out, _ = run_cli(
+        capsys, "replay", "--json", str(EVENTS / "native" / "baidu-tag-delete.json")
+    )
+    [row] = json.loads(out)
+    assert (row["provider"], row["outcome"], row["http_status"]) == ("baidu-tag", "ok", 200)
+
+
+def test_serve_and_replay_against_the_served_function(cloud: FakeCloud) -> None:
+    stop, out = threading.Event(), StringIO()
+    thread = threading.Thread(
+        target=serve,
+        args=("127.0.0.1", 0),
+        kwargs={"seed": None, "fake_cloud": False, "out": out, "stop": stop},
+    )
+    thread.start()
+    try:
+        for _ in range(100):
+            if "Ctrl-C" in out.getvalue():
+                break
+            threading.Event().wait(0.05)
+        urls = [line.split()[1] for line in out.getvalue().splitlines() if "http://" in line]
+        assert len(urls) == 3
+        assert httpx.get(urls[0] + "/healthz").json() == {"status": "ok"}
+        [row] = replay(
+            find_events([EVENTS / "native" / "aliyun-ecs-removetags.json"]),
+            Remote(urls[0]),
+            progress=None,
+        )
+        assert (row.outcome, row.http_status) == ("ok", 200)
+        assert "Finance" not in tags_of(cloud, "aliyun-ecs", "s-946ntx4wr")
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def test_demo_runs_as_a_console_script_without_credentials(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("tagstrip")
+    env = {"PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [str(script), "demo", str(EVENTS)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["event", "source", "provider"]
+    assert any(
+        line.startswith("native/aliyun-ecs-removetags.json") and " ok " in line for line in lines
+    )
+    assert any(
+        line.startswith("invalid/huawei-ecs-bad-key.json") and "rejected" in line for line in lines
+    )
+    assert "tags removed from the fake cloud:" in result.stdout
+    assert "aliyun-ecs s-946ntx4wr: Finance=FinanceJoshua" in result.stdout
