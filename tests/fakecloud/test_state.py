@@ -162,10 +162,3 @@ def test_tagstrip_settings_read_the_fake(fake_cloud: FakeCloud) -> None:
     settings = get_settings()
     assert settings.endpoint("huawei-ecs") == fake_cloud.url
     assert settings.endpoint("aliyun-redis") == fake_cloud.url
-
-
-def test_demo_does_not_take_the_seed_for_an_event(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", str(EVENTS)]) == 0
-    out = capsys.readouterr().out
-    assert "fixtures" not in out
-    assert "== canonical/huawei-ecs.json" in out
