@@ -10,8 +10,21 @@ resource "huaweicloud_obs_bucket_object" "package" {
   source = var.package_path
 }
 
+# Optional: an access key of an IAM user with the same ECS-tag-only rights, for as long as
+# tagstrip reads credentials only from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (the agency's
+# temporary keys arrive in request headers and the handler context instead). The CSMS secret
+# holds {"HUAWEICLOUD_SDK_AK": "...", "HUAWEICLOUD_SDK_SK": "..."}.
+data "huaweicloud_csms_secret_version" "sdk_credentials" {
+  count       = var.sdk_credentials_secret_name == "" ? 0 : 1
+  secret_name = var.sdk_credentials_secret_name
+}
+
 locals {
   code_url = "https://${var.code_bucket}.obs.${var.region}.myhuaweicloud.com/${huaweicloud_obs_bucket_object.package.key}"
+  # {} without the secret; merge() of no maps is an empty map.
+  encrypted_credentials = merge([
+    for secret in data.huaweicloud_csms_secret_version.sdk_credentials : jsondecode(secret.secret_text)
+  ]...)
 }
 
 # The webhook: an HTTP function. FunctionGraph runs the package's "bootstrap" file, which
@@ -35,9 +48,9 @@ resource "huaweicloud_fgs_function" "webhook" {
     PORT                    = "8000"
     PYTHON                  = var.python_path
   }))
-  encrypted_user_data = jsonencode({
+  encrypted_user_data = jsonencode(merge(local.encrypted_credentials, {
     TAGSTRIP_WEBHOOK_SECRET = data.huaweicloud_csms_secret_version.webhook.secret_text
-  })
+  }))
 }
 
 # The only public route: API Gateway without authentication in front of the webhook, which
@@ -78,6 +91,7 @@ resource "huaweicloud_fgs_function" "events" {
   app_agency            = huaweicloud_identity_agency.execution.name
   agency                = huaweicloud_identity_agency.configuration.name
   user_data             = jsonencode(var.extra_environment)
+  encrypted_user_data   = jsonencode(local.encrypted_credentials)
 }
 
 resource "huaweicloud_smn_topic" "dead_letter" {

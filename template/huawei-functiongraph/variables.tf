@@ -31,6 +31,12 @@ variable "webhook_secret_name" {
   type        = string
 }
 
+variable "sdk_credentials_secret_name" {
+  description = "Optional CSMS secret with HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (JSON) of a tag-only IAM user; empty: none."
+  type        = string
+  default     = ""
+}
+
 variable "apig_instance_id" {
   description = "Dedicated API Gateway instance that publishes the webhook."
   type        = string
