@@ -99,7 +99,7 @@ def test_replay_command_prints_a_table_or_json(
         "ms",
     ]
     status, out, _ = run_cli(
-        capsys, "replay", "--json", str(EVENTS / "native" / "baidu-tag-delete.json")
+        capsys, "replay", "--json", str(EVENTS / "canonical" / "baidu-tag.json")
     )
     [row] = json.loads(out)
     assert (row["provider"], row["outcome"], row["http_status"]) == ("baidu-tag", "ok", 200)
