@@ -7,6 +7,7 @@ the state that makes the sample events meaningful.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,3 +53,13 @@ def _fresh_settings() -> Iterator[None]:
     reset_settings()
     yield
     reset_settings()
+
+
+@pytest.fixture(autouse=True)
+def _tagstrip_logs_reach_caplog() -> Iterator[None]:
+    """Deployed, the ``tagstrip`` logger writes its own JSON lines and does not propagate
+    (see tagstrip.core.logging); in tests its records must still reach pytest's caplog."""
+    logger = logging.getLogger("tagstrip")
+    propagate, logger.propagate = logger.propagate, True
+    yield
+    logger.propagate = propagate
