@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from tagstrip.entrypoints import ENTRY_POINTS, PLAIN_HANDLER
 from tests.templates.helpers import (
@@ -68,12 +69,12 @@ def deployed_targets() -> dict[str, set[str]]:
     }
 
 
-def _knative_services() -> list[dict[str, object]]:
+def _knative_services() -> list[dict[str, Any]]:
     return [doc for doc in knative_documents() if doc["kind"] == "Service"]
 
 
-def _env(service: dict[str, object]) -> dict[str, object]:
-    (container,) = service["spec"]["template"]["spec"]["containers"]  # type: ignore[index]
+def _env(service: dict[str, Any]) -> dict[str, Any]:
+    (container,) = service["spec"]["template"]["spec"]["containers"]
     return {item["name"]: item.get("value", item.get("valueFrom")) for item in container["env"]}
 
 
@@ -183,7 +184,7 @@ def test_only_public_entry_points_get_public_triggers() -> None:
             assert entry_point(google[key.group(1)]["entry_point"]).public
     # Knative: only cluster-local Services may run non-public targets.
     for service in _knative_services():
-        labels = service["metadata"].get("labels", {})  # type: ignore[union-attr]
+        labels = service["metadata"].get("labels", {})
         if labels.get("networking.knative.dev/visibility") != "cluster-local":
             assert entry_point(str(_env(service)["FUNCTION_TARGET"])).public
 
