@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## demo: plan every sample event in events/ (dry run, no credentials, no network)
+## demo: replay every sample event in events/ against the embedded fake cloud (no credentials)
 demo: $(STAMP)
 	$(BIN)/tagstrip demo events
 
@@ -20,7 +20,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict functions/tagstrip
+	$(BIN)/mypy --strict functions/tagstrip functions/main.py
 
 ## test: lint, then the whole test suite
 test: lint checkov
