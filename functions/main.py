@@ -16,8 +16,11 @@ import functions_framework
 from cloudevents.http.event import CloudEvent
 from werkzeug.exceptions import HTTPException
 
+from tagstrip.core.logging import configure_logging
 from tagstrip.handlers import delivery, plain, webhook
 from tagstrip.handlers.http import json_response
+
+configure_logging()  # JSON lines, one handler however often this module is loaded
 
 
 @functions_framework.http

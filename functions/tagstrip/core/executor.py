@@ -14,6 +14,7 @@ Providers plug in through `ProviderClient` (see `tagstrip.providers.make_client`
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import email.utils
 import logging
 import random
@@ -123,15 +124,30 @@ def execute(
             results[index] = runner.run(plan.calls[index])
 
     workers = max(1, min(settings.concurrency, len(groups)))
+    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagstrip") as pool:
-        list(pool.map(run_in_order, groups.values()))
+        # Each worker runs in a copy of this context, so its log lines carry the event's id.
+        tasks = [
+            pool.submit(contextvars.copy_context().run, run_in_order, indexes)
+            for indexes in groups.values()
+        ]
+        for task in tasks:
+            task.result()
     result = _request_result(plan, [results[index] for index in range(len(plan.calls))])
-    log.info(
-        "request id=%s provider=%s status=%s calls=%d",
-        plan.request_id,
+    log.log(
+        logging.INFO if result.status == "ok" else logging.WARNING,
+        "request %s %s %s",
+        plan.request_id or "-",
         plan.provider,
         result.status,
-        len(result.calls),
+        extra={
+            "request_id": plan.request_id,
+            "provider": plan.provider,
+            "status": result.status,
+            "calls": len(result.calls),
+            "failed": sum(call.outcome == "failed" for call in result.calls),
+            "duration_ms": _ms_since(started),
+        },
     )
     return result
 
@@ -183,11 +199,22 @@ class _Runner:
                 or time.monotonic() + delay >= self.deadline
             ):
                 return self._failed(call, outcome, attempts, started)
+            error = outcome.error
             log.info(
-                "retry id=%s in %.2fs after: %s",
-                self.plan.request_id,
+                "retry %s in %.2fs after: %s",
+                call.operation,
                 delay,
-                self._scrub(str(outcome.error)),
+                self._scrub(str(error)),
+                extra={
+                    "request_id": self.plan.request_id,
+                    "provider": call.provider,
+                    "operation": call.operation,
+                    "resource": ",".join(call.resource_ids) or None,
+                    "attempts": attempts,
+                    "http_status": error.status_code,
+                    "error_code": error.code,
+                    "retry_in_ms": round(delay * 1000),
+                },
             )
             time.sleep(delay)
 
@@ -250,19 +277,27 @@ class _Runner:
         )
 
     def _log(self, result: CallResult) -> CallResult:
-        log.info(
-            "call id=%s provider=%s operation=%s resources=%s outcome=%s status=%s "
-            "request_id=%s code=%s attempts=%d ms=%d",
-            self.plan.request_id,
-            result.provider,
+        """One line per provider call: what it was, how it ended, after how many attempts."""
+        resource = ",".join(result.resource_ids) or None
+        log.log(
+            logging.WARNING if result.outcome == "failed" else logging.INFO,
+            "call %s %s %s",
             result.operation,
-            ",".join(result.resource_ids) or "-",
+            resource or "-",
             result.outcome,
-            result.http_status,
-            result.request_id,
-            result.error_code,
-            result.attempts,
-            result.duration_ms,
+            extra={
+                "request_id": self.plan.request_id,
+                "provider": result.provider,
+                "operation": result.operation,
+                "resource": resource,
+                "outcome": result.outcome,
+                "http_status": result.http_status,
+                "provider_request_id": result.request_id,
+                "error_code": result.error_code,
+                "retryable": result.retryable,
+                "attempts": result.attempts,
+                "duration_ms": result.duration_ms,
+            },
         )
         return result
 

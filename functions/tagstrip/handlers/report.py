@@ -9,12 +9,14 @@ whether the platform should deliver the event again.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tagstrip.core.errors import InvalidRequest
 from tagstrip.core.executor import execute
+from tagstrip.core.logging import log_context
 from tagstrip.core.models import RequestResult, TagRemovalRequest
 from tagstrip.core.pipeline import plan_request
 from tagstrip.sources.outcome import Accepted, Ignored, Outcome, Rejected, SourceKind
@@ -83,9 +85,11 @@ def carry_out(outcome: Outcome | Rejected) -> Report:
         report = Report(outcome.source, outcome.event_id, "ignored", reason=outcome.reason)
         _log(report)
         return report
-    results = tuple(_execute(request, outcome) for request in outcome.requests)
+    started = time.monotonic()
+    with log_context(event_id=outcome.event_id, source=outcome.source):
+        results = tuple(_execute(request, outcome) for request in outcome.requests)
     report = Report(outcome.source, outcome.event_id, "accepted", results)
-    _log(report)
+    _log(report, started=started)
     return report
 
 
@@ -115,13 +119,31 @@ def _execute(request: TagRemovalRequest, outcome: Accepted) -> RequestResult:
     return execute(plan_request(request))
 
 
-def _log(report: Report, *, reason: str | None = None) -> None:
-    log.info(
-        "event source=%s event_id=%s outcome=%s status=%s requests=%d%s",
+_LEVELS = {"rejected": logging.WARNING, "partial": logging.WARNING, "failed": logging.ERROR}
+
+
+def _log(report: Report, *, reason: str | None = None, started: float | None = None) -> None:
+    """One line per event: where it came from, what became of it, how long it took."""
+    calls = [call for result in report.results for call in result.calls]
+    log.log(
+        _LEVELS.get(report.status, logging.INFO),
+        "event %s %s",
         report.source,
-        report.event_id,
-        report.outcome,
         report.status,
-        len(report.results),
-        f" reason={reason or report.reason}" if (reason or report.reason) else "",
+        extra={
+            "event_id": report.event_id,
+            "source": report.source,
+            "outcome": report.outcome,
+            "status": report.status,
+            "requests": len(report.results),
+            "request_ids": [result.request_id for result in report.results] or None,
+            "providers": sorted({result.provider for result in report.results}) or None,
+            "calls": len(calls),
+            "failed": sum(call.outcome == "failed" for call in calls),
+            "attempts": sum(call.attempts for call in calls),
+            "transient": report.transient,
+            "reason": reason or report.reason,
+            "errors": [error["path"] for error in report.errors] or None,
+            "duration_ms": None if started is None else round((time.monotonic() - started) * 1000),
+        },
     )

@@ -8,6 +8,7 @@ method, size or content type. ``GET /healthz`` answers without touching a cloud.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Mapping
 
@@ -30,6 +31,7 @@ from tagstrip.sources.webhook_auth import WebhookVerifier
 __all__ = ["HEALTH_PATHS", "guarded", "handle_http", "health", "webhook"]
 
 HEALTH_PATHS = frozenset({"/healthz", "/healthz/"})
+log = logging.getLogger("tagstrip")
 
 
 def handle_http(request: flask.Request) -> flask.Response:
@@ -56,14 +58,28 @@ def guarded(work: Callable[[], Answer]) -> Answer:
     try:
         return work()
     except HttpProblem as problem:
-        return problem.answer()
+        return _refused(problem.answer(), problem.message)
     except InvalidRequest as exc:
-        return Answer(400, exc.to_dict())
+        return _refused(Answer(400, exc.to_dict()), str(exc))
     except Unauthorized as exc:
-        return Answer(401, {"error": "unauthorized", "reason": exc.reason, "message": str(exc)})
+        refusal = {"error": "unauthorized", "reason": exc.reason, "message": str(exc)}
+        return _refused(Answer(401, refusal), str(exc))
     except ConfigurationError as exc:
         body = {"error": "configuration_error", "message": str(exc), "variable": exc.variable}
-        return Answer(500, body)
+        return _refused(Answer(500, body), str(exc))
+
+
+def _refused(answer: Answer, reason: str) -> Answer:
+    """One log line for a request refused before it became an event (no secret in it)."""
+    error = answer.payload.get("error") if isinstance(answer.payload, dict) else None
+    log.log(
+        logging.ERROR if answer.status >= 500 else logging.WARNING,
+        "refused %d %s",
+        answer.status,
+        error,
+        extra={"http_status": answer.status, "error": error, "reason": reason},
+    )
+    return answer
 
 
 def webhook(method: str, mimetype: str, headers: Mapping[str, str], body: bytes) -> Answer:

@@ -1,0 +1,158 @@
+"""Structured logs: one JSON object per line, as Cloud Logging and the vendors' log services parse.
+
+`configure_logging()` gives the ``tagstrip`` logger one handler writing JSON lines to stderr
+(installed once, however often it is called). Fields travel as ``extra=`` on each call, plus
+whatever `log_context` bound for the event being handled (its ``event_id``, ``source``), so
+every line of one event carries its id without threading it through the core::
+
+    {"time": "...", "severity": "INFO", "level": "info", "logger": "tagstrip.executor",
+     "message": "call RemoveTags i-1 removed", "event_id": "...", "request_id": "OPS-1",
+     "provider": "aliyun-ecs", "resource": "i-1", "outcome": "removed", "attempts": 1, ...}
+
+``severity`` and ``message`` are the keys Cloud Logging reads; Alibaba SLS, Huawei LTS and
+Baidu BLS index the JSON keys as fields. As a last line of defence every string is scrubbed
+of the credentials and webhook secrets configured in the environment (as sent, and
+percent-encoded once and twice, as a v1 string to sign carries them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import quote
+
+__all__ = [
+    "LOGGER_NAME",
+    "JsonFormatter",
+    "configure_logging",
+    "log_context",
+    "redact",
+]
+
+LOGGER_NAME = "tagstrip"
+#: Variables whose values must never be written: vendor secrets, tokens, webhook secrets.
+SECRET_VARIABLES = (
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "HUAWEICLOUD_SDK_SK",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "BAIDUCLOUD_SECRET_KEY",
+    "BAIDUCLOUD_SECURITY_TOKEN",
+    "TAGSTRIP_WEBHOOK_SECRET",
+)
+_REDACTED = "***"
+#: Secrets shorter than this are not scrubbed: replacing "a" everywhere would garble lines.
+_MIN_SECRET = 4
+_CONTEXT: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
+    "tagstrip_log_context", default=MappingProxyType({})
+)
+#: Attributes every LogRecord has; anything else on a record came in through ``extra=``.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+_SEVERITY = {
+    logging.DEBUG: "DEBUG",
+    logging.INFO: "INFO",
+    logging.WARNING: "WARNING",
+    logging.ERROR: "ERROR",
+    logging.CRITICAL: "CRITICAL",
+}
+
+
+@contextlib.contextmanager
+def log_context(**fields: Any) -> Iterator[None]:
+    """Add `fields` to every line logged inside the block (this thread, and any task
+    started with a copy of this context)."""
+    token = _CONTEXT.set({**_CONTEXT.get(), **{k: v for k, v in fields.items() if v is not None}})
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+class JsonFormatter(logging.Formatter):
+    """A record as one JSON line: time, severity, logger, message, then the fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "severity": _SEVERITY.get(record.levelno, record.levelname),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(_CONTEXT.get())
+        extra = vars(record).items()
+        data.update((k, v) for k, v in extra if k not in _STANDARD and v is not None)
+        if record.exc_info and record.exc_info[0] is not None:
+            data["error_type"] = record.exc_info[0].__name__
+            data["exception"] = self.formatException(record.exc_info)
+        return redact(json.dumps(_scrub(data), ensure_ascii=False, default=str))
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time (test runners swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def configure_logging(level: int = logging.INFO) -> logging.Logger:
+    """Give the ``tagstrip`` logger its JSON handler; calling again changes nothing.
+
+    The logger stops propagating, so a root handler a host installed (functions-framework
+    does with ``LOG_EXECUTION_ID``) does not print each line a second time as plain text.
+    """
+    logger = logging.getLogger(LOGGER_NAME)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    return logger
+
+
+def redact(text: str) -> str:
+    """`text` with every configured secret replaced by ``***``."""
+    for secret in _secret_forms(_configured_secrets(os.environ)):
+        text = text.replace(secret, _REDACTED)
+    return text
+
+
+def _configured_secrets(environ: Mapping[str, str]) -> tuple[str, ...]:
+    values = [environ.get(name, "") for name in SECRET_VARIABLES]
+    parts = {part.strip() for value in values for part in value.split(",")} | set(values)
+    return tuple(sorted(part for part in parts if len(part) >= _MIN_SECRET))
+
+
+@lru_cache(maxsize=8)
+def _secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
+    forms: set[str] = set()
+    for secret in secrets:
+        once = quote(secret, safe="~")
+        forms |= {secret, once, quote(once, safe="~"), json.dumps(secret)[1:-1]}
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def _scrub(value: Any) -> Any:
+    """Strings redacted before encoding, so a secret holding quotes is caught as well."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {str(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(item) for item in value]
+    return value

@@ -1,0 +1,86 @@
+"""tagstrip.core.logging: JSON lines with severity and message, context fields, redaction."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+import threading
+
+import pytest
+
+from tagstrip.core.logging import JsonFormatter, configure_logging, log_context, redact
+
+
+def record(message: str, level: int = logging.INFO, **extra: object) -> logging.LogRecord:
+    made = logging.LogRecord("tagstrip.test", level, __file__, 1, message, (), None)
+    made.__dict__.update(extra)
+    return made
+
+
+def test_one_json_object_with_severity_message_and_fields() -> None:
+    line = JsonFormatter().format(record("call done", logging.WARNING, attempts=2, provider="x"))
+    data = json.loads(line)
+    assert "\n" not in line
+    assert (data["severity"], data["level"], data["message"]) == ("WARNING", "warning", "call done")
+    assert (data["attempts"], data["provider"], data["logger"]) == (2, "x", "tagstrip.test")
+    assert data["time"].endswith("+00:00")
+
+
+def test_none_fields_are_left_out_and_exceptions_are_named() -> None:
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        made = record("failed", error_code=None)
+        made.exc_info = sys.exc_info()
+    data = json.loads(JsonFormatter().format(made))
+    assert "error_code" not in data
+    assert data["error_type"] == "ValueError"
+    assert "boom" in data["exception"]
+
+
+def test_context_fields_reach_lines_of_other_threads_started_with_the_context() -> None:
+    lines: list[str] = []
+    with log_context(event_id="evt-9", source="pubsub", ignored=None):
+        context = contextvars.copy_context()
+    thread = threading.Thread(
+        target=context.run, args=(lambda: lines.append(JsonFormatter().format(record("x"))),)
+    )
+    thread.start()
+    thread.join()
+    data = json.loads(lines[0])
+    assert (data["event_id"], data["source"]) == ("evt-9", "pubsub")
+    assert "ignored" not in data
+    assert "event_id" not in json.loads(JsonFormatter().format(record("outside")))
+
+
+def test_configured_secrets_are_redacted_in_every_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "CAIS+tok/en=")
+    monkeypatch.setenv("TAGSTRIP_WEBHOOK_SECRET", "new-secret-1,old-secret-2")
+    text = "CAIS+tok/en= CAIS%2Btok%2Fen%3D CAIS%252Btok%252Fen%253D new-secret-1 old-secret-2"
+    assert redact(text) == "*** *** *** *** ***"
+    line = JsonFormatter().format(record('said "CAIS+tok/en="', detail=["old-secret-2"]))
+    assert "tok" not in line
+    assert "old-secret" not in line
+
+
+def test_configure_is_idempotent_and_stops_propagation() -> None:
+    logger = logging.getLogger("tagstrip")
+    propagate = logger.propagate
+    try:
+        configure_logging()
+        handlers = list(logger.handlers)
+        configure_logging()
+        assert logger.handlers == handlers
+        assert sum(isinstance(h.formatter, JsonFormatter) for h in logger.handlers) == 1
+        assert logger.propagate is False
+    finally:
+        logger.propagate = propagate
+
+
+def test_the_handler_writes_json_lines_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    logger = configure_logging()
+    logger.info("hello", extra={"event_id": "e-1"})
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert json.loads(line)["event_id"] == "e-1"
