@@ -17,17 +17,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from tagstrip.core.errors import InvalidRequest
+from tagstrip.core.errors import ConfigurationError, InvalidRequest
 from tagstrip.core.pipeline import plan_request, validate_batch
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_INVALID = 0, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    out, err = sys.stdout, sys.stderr
+    try:
+        return _run(args, sys.stdout, sys.stderr)
+    except ConfigurationError as exc:
+        sys.stderr.write(f"configuration error: {exc}\n")
+        return EXIT_FAILED
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "plan":
         return _plan(args.events, out, err)
     if args.command == "invoke":

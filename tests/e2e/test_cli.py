@@ -155,3 +155,16 @@ def test_demo_runs_as_a_console_script_without_credentials(tmp_path: Path) -> No
     )
     assert "tags removed from the fake cloud:" in result.stdout
     assert "aliyun-ecs s-946ntx4wr: Finance=FinanceJoshua" in result.stdout
+
+
+def test_invoke_without_credentials_names_the_variable_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("BAIDUCLOUD_ACCESS_KEY", "BAIDUCLOUD_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    status, out, err = run_cli(capsys, "invoke", str(EVENTS / "canonical" / "baidu-bcc.json"))
+    assert (status, out) == (1, "")
+    assert err == (
+        "configuration error: baidu-bcc needs credentials: "
+        "set BAIDUCLOUD_ACCESS_KEY and BAIDUCLOUD_SECRET_KEY\n"
+    )
