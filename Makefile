@@ -53,3 +53,31 @@ checkov-venv: $(CHECKOV_STAMP)
 checkov: $(CHECKOV_STAMP)
 	$(CHECKOV_VENV)/bin/checkov --config-file template/checkov.yaml --directory template
 	$(CHECKOV_VENV)/bin/checkov --config-file template/checkov.yaml --file Dockerfile
+
+# Benchmarks (bench/, not part of make test) run in their own virtualenv: the runtime
+# dependencies plus the bench extra only (fake cloud, the vendor SDK to compare with,
+# pyinstrument), so the servers import what a deployment imports.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+.PHONY: bench bench-smoke bench-profile
+
+## bench: cold start, per-event overhead, throughput, fan-out, call count and memory figures
+## as ratios (table, and bench/results.json); about 4 minutes on 2 cores
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m compileall -q functions bench/apps
+	$(BENCH_VENV)/bin/python bench/run.py
+
+## bench-smoke: every benchmark for a few iterations (checks they run, measures nothing)
+bench-smoke: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/run.py --smoke --json /dev/null
+
+## bench-profile: pyinstrument profiles of the first event and of warm events (bench/profiles/)
+bench-profile: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/profile.py

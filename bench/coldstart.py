@@ -1,0 +1,192 @@
+"""Cold start: process spawn to the first answered event, served the production way.
+
+Each subject is started by functions/bootstrap (gunicorn, gthread, one worker: the path every
+HTTP platform and the container take) and sent, from the moment of spawn, the same POST
+until it answers. "First answered event" means: a signed webhook delivery of a canonical
+aliyun-ecs request (not a dry run) answered 200 after the tag was really removed in the fake
+cloud (the journal shows the RemoveTags call), so import, configuration, validation, the HTTP
+client and signing are all inside the figure. Subjects:
+
+- tagstrip: functions/main.py ``remove_tags_http``;
+- hello: a hello-world functions-framework function (the framework's floor);
+- vendor SDK: the same removal written with alibabacloud-ecs20140526 (bench/apps/sdk_ecs.py).
+
+Also reported: the import time of functions/main.py alone versus the hello-world module
+(``python -X importtime``, cumulative microseconds of the top-level import), with the modules
+that cost most.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from _common import (
+    APPS,
+    FUNCTIONS,
+    MAIN,
+    FakeCloudProcess,
+    Figure,
+    Series,
+    alternate,
+    ecs_event,
+    ecs_seed,
+    parser,
+    report,
+    server_env,
+    signed_headers,
+    spawn_function,
+    stop,
+    wait_until_answered,
+)
+
+RESOURCE = "i-coldstart01"
+
+
+def cold_start(
+    source: Path, target: str, env: dict[str, str], check: Callable[[bytes], None]
+) -> Callable[[], float]:
+    """One measurement: seconds from spawn to the first answered event."""
+    body = json.dumps(ecs_event([RESOURCE])).encode()
+
+    def measure() -> float:
+        from _common import free_port
+
+        port = free_port()
+        started = time.perf_counter()
+        process = spawn_function(source, target, port, env)
+        try:
+            status, answer = wait_until_answered(port, body, lambda: signed_headers(body))
+            elapsed = time.perf_counter() - started
+        finally:
+            stop(process)
+        if status != 200:
+            raise RuntimeError(f"{source.name}:{target} answered {status}: {answer[:300]!r}")
+        check(answer)
+        return elapsed
+
+    return measure
+
+
+def _removed(answer: bytes) -> None:
+    report = json.loads(answer)
+    if report.get("status") != "ok":
+        raise RuntimeError(f"tagstrip did not remove the tag: {report}")
+
+
+def _sdk_ok(answer: bytes) -> None:
+    if json.loads(answer).get("status") != "ok":
+        raise RuntimeError(f"the SDK function failed: {answer[:300]!r}")
+
+
+def _hello(answer: bytes) -> None:
+    if b"Hello" not in answer:
+        raise RuntimeError(f"hello answered {answer[:100]!r}")
+
+
+def import_time(module: str, path: Path) -> float:
+    """Seconds ``import <module>`` takes in a fresh interpreter, per ``-X importtime``."""
+    env = {**os.environ, "PYTHONPATH": str(path), "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return _cumulative(result.stderr)[module] / 1e6
+
+
+def _cumulative(stderr: str) -> dict[str, int]:
+    """``import time: self [us] | cumulative | imported package`` lines, by module name."""
+    found: dict[str, int] = {}
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "cumulative" not in line:
+            _, cumulative, name = line.split(":", 1)[1].split("|")
+            found[name.strip()] = int(cumulative)
+    return found
+
+
+def heaviest(module: str, path: Path, count: int = 12) -> list[tuple[str, float]]:
+    """The top-level packages that cost most to import with `module` (ms, cumulative)."""
+    env = {**os.environ, "PYTHONPATH": str(path), "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    roots: dict[str, int] = {}
+    for line in result.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line.split(":", 1)[1].split("|")
+        name = name.rstrip()
+        if name.startswith("   ") and not name.startswith("    "):  # imported by `module`
+            roots[name.strip()] = int(cumulative)
+    ranked = sorted(roots.items(), key=lambda item: item[1], reverse=True)[:count]
+    return [(name, us / 1000) for name, us in ranked]
+
+
+def main() -> None:
+    args = parser(__doc__ or "").parse_args()
+    rounds = 1 if args.smoke else 7
+    with FakeCloudProcess() as cloud:
+        cloud.seed(ecs_seed([RESOURCE]))
+        env = server_env(cloud)
+        subjects = {
+            "tagstrip": cold_start(MAIN, "remove_tags_http", env, _removed),
+            "hello": cold_start(APPS / "hello.py", "hello", env, _hello),
+            "sdk": cold_start(APPS / "sdk_ecs.py", "remove_tags", env, _sdk_ok),
+        }
+        before = len(cloud.journal())
+        samples = alternate(subjects, rounds)
+        calls = [e for e in cloud.journal()[before:] if e["operation"] == "RemoveTags"]
+    if len(calls) != 2 * rounds or any(call["outcome"] != "ok" for call in calls):
+        raise RuntimeError(f"expected {2 * rounds} RemoveTags calls answered ok, got {calls}")
+    imports = alternate(
+        {
+            "main": lambda: import_time("main", FUNCTIONS),
+            "hello": lambda: import_time("hello", APPS),
+        },
+        rounds,
+    )
+    tagstrip = Series("tagstrip remove_tags_http", "s", samples["tagstrip"])
+    figures = [
+        Figure(
+            "cold_start_vs_hello",
+            "cold start, tagstrip / hello-world",
+            tagstrip,
+            Series("hello-world", "s", samples["hello"]),
+            "<=",
+            1.3,
+        ),
+        Figure(
+            "cold_start_vs_sdk",
+            "cold start, tagstrip / vendor SDK",
+            tagstrip,
+            Series("alibabacloud-ecs20140526", "s", samples["sdk"]),
+            "<=",
+            0.33,
+        ),
+        Figure(
+            "import_main_vs_hello",
+            "import time, functions/main.py / hello",
+            Series("import main", "s", imports["main"]),
+            Series("import hello", "s", imports["hello"]),
+            "",
+            None,
+            {"heaviest_imports_of_main_ms": heaviest("main", FUNCTIONS)},
+        ),
+    ]
+    report("coldstart", figures, args.json)
+
+
+if __name__ == "__main__":
+    main()

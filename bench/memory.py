@@ -1,0 +1,75 @@
+"""Memory: peak RSS of the served function after 10,000 events versus after 100.
+
+tagstrip's ``remove_tags_http`` is served by functions/bootstrap (gunicorn, one worker) and
+sent real events (a canonical aliyun-ecs request, executed against the fake cloud in another
+process) by bench/loadgen.py. The worker's peak resident set (VmHWM) is read after the first
+100 events and again after 10,000: a leak per event (in the pooled client, the thread pool,
+caches of configuration or rules, the webhook delivery log) would show as growth.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from _common import (
+    MAIN,
+    FakeCloudProcess,
+    Figure,
+    Series,
+    ecs_event,
+    ecs_seed,
+    hub_headers,
+    parser,
+    peak_rss_mib,
+    report,
+    served,
+    server_env,
+    wait_until_answered,
+    worker_pids,
+)
+from throughput import load
+
+RESOURCE = "i-memory00001"
+
+
+def main() -> None:
+    args = parser(__doc__ or "").parse_args()
+    first, total = (20, 60) if args.smoke else (100, 10_000)
+    data = json.dumps(ecs_event([RESOURCE])).encode()
+    headers = hub_headers(data)
+    readings: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as scratch, FakeCloudProcess() as cloud:
+        cloud.seed(ecs_seed([RESOURCE]))
+        body = Path(scratch) / "body.json"
+        body.write_bytes(data)
+        with served(MAIN, "remove_tags_http", server_env(cloud)) as (port, process):
+            status, answer = wait_until_answered(port, data, lambda: headers)
+            if status != 200 or json.loads(answer)["status"] != "ok":
+                raise RuntimeError(f"tagstrip answered {status}: {answer[:300]!r}")
+            [worker] = worker_pids(process.pid)
+            sent = 1
+            checkpoints = sorted({first, *(c for c in (1_000, 5_000) if c < total), total})
+            for checkpoint in checkpoints:
+                outcome = load(port, body, headers, 600.0, checkpoint - sent)
+                sent += outcome["ok"]
+                readings[sent] = peak_rss_mib(worker)
+        calls = len(cloud.journal())
+    counts = sorted(readings)
+    figures = [
+        Figure(
+            "memory_growth",
+            f"peak RSS after {counts[-1]:,} events / after {counts[0]:,}",
+            Series(f"after {counts[-1]:,}", "MiB", [readings[counts[-1]]]),
+            Series(f"after {counts[0]:,}", "MiB", [readings[counts[0]]]),
+            "<=",
+            1.05,
+            {"peak_rss_mib_by_events": readings, "calls_journaled": calls},
+        )
+    ]
+    report("memory", figures, args.json)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""``make bench``: every benchmark in turn, one table, bench/results.json.
+
+Each script runs in its own process (``--json``), its logs kept in a scratch directory;
+the figures are gathered into one table and one JSON file with the machine they ran on.
+``--smoke`` passes through (a few iterations, structure only); ``--only NAME`` picks scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import BENCH, Figure, Series, table
+
+SCRIPTS = ("coldstart", "per_event", "throughput", "fanout", "minimality", "memory")
+
+
+def figure_from(data: dict[str, Any]) -> Figure:
+    def series(side: dict[str, Any]) -> Series:
+        return Series(side["label"], side["unit"], side["samples"])
+
+    op, _, target = data["target"].partition(" ")
+    return Figure(
+        data["name"],
+        data["title"],
+        series(data["numerator"]),
+        series(data["denominator"]),
+        "" if op == "report" else op,
+        None if op == "report" else float(target),
+        data["notes"],
+    )
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__)
+    args.add_argument("--smoke", action="store_true")
+    args.add_argument("--only", action="append", choices=SCRIPTS)
+    args.add_argument("--json", type=Path, default=BENCH / "results.json")
+    options = args.parse_args()
+    figures: list[dict[str, Any]] = []
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="tagstrip-bench-") as scratch:
+        for script in options.only or SCRIPTS:
+            out, log = Path(scratch) / f"{script}.json", Path(scratch) / f"{script}.log"
+            command = [sys.executable, str(BENCH / f"{script}.py"), "--json", str(out)]
+            command += ["--smoke"] if options.smoke else []
+            started = time.perf_counter()
+            print(f"== {script}", flush=True)
+            with log.open("w") as errors:
+                done = subprocess.run(command, stderr=errors, stdout=subprocess.DEVNULL)
+            timings[script] = round(time.perf_counter() - started, 1)
+            if done.returncode != 0:
+                sys.stderr.write(log.read_text()[-4000:])
+                raise SystemExit(f"bench/{script}.py failed ({done.returncode})")
+            figures += json.loads(out.read_text())["figures"]
+    print(table([figure_from(f) for f in figures]))
+    results = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "smoke": options.smoke,
+        "seconds": timings,
+        "figures": figures,
+    }
+    options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {options.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Every benchmark script runs in smoke mode (a few iterations) and writes well-formed figures.
+
+Timing is never asserted here: `make bench` measures, this only keeps the scripts from rotting.
+The scripts run side by side to stay fast; each talks to its own servers on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+SCRIPTS = ("coldstart", "per_event", "throughput", "fanout", "minimality", "memory")
+FIGURES = {
+    "coldstart": {"cold_start_vs_hello", "cold_start_vs_sdk", "import_main_vs_hello"},
+    "per_event": {"per_event_vs_bare_httpx"},
+    "throughput": {"throughput_vs_hello"},
+    "fanout": {"fanout_vs_waves"},
+    "minimality": {"calls_vs_minimum"},
+    "memory": {"memory_growth"},
+}
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    scratch = tmp_path_factory.mktemp("bench")
+    running = {}
+    for script in SCRIPTS:
+        command = [sys.executable, str(BENCH / f"{script}.py"), "--smoke"]
+        command += ["--json", str(scratch / f"{script}.json")]
+        log = (scratch / f"{script}.log").open("w")
+        running[script] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log)
+    failed = []
+    for script, (process, log) in running.items():
+        code = process.wait(timeout=120)
+        log.close()
+        if code != 0:
+            failed.append(f"{script}: exit {code}\n{(scratch / f'{script}.log').read_text()}")
+    assert not failed, "\n".join(failed)
+    return {s: json.loads((scratch / f"{s}.json").read_text()) for s in SCRIPTS}
+
+
+def _run_module() -> ModuleType:
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_script_writes_its_figures(outputs: dict[str, dict[str, Any]], script: str) -> None:
+    data = outputs[script]
+    assert data["script"] == script
+    assert {figure["name"] for figure in data["figures"]} == FIGURES[script]
+    for figure in data["figures"]:
+        assert figure["ratio"] > 0
+        assert figure["target"] == "report" or figure["target"].split()[0] in ("<=", ">=", "==")
+        assert figure["ok"] in (True, False, None)
+        for side in ("numerator", "denominator"):
+            series = figure[side]
+            assert series["samples"], f"{figure['name']}: no {side} samples"
+            assert series["median"] > 0
+            assert series["label"]
+            assert series["unit"]
+
+
+def test_run_reads_every_figure_back(outputs: dict[str, dict[str, Any]]) -> None:
+    run = _run_module()
+    figures = [run.figure_from(f) for data in outputs.values() for f in data["figures"]]
+    rendered = run.table(figures)
+    for data in outputs.values():
+        for figure in data["figures"]:
+            assert figure["title"] in rendered
+    assert [f.to_dict()["ratio"] for f in figures] == [
+        f["ratio"] for data in outputs.values() for f in data["figures"]
+    ]
+
+
+def test_minimality_smoke_meets_the_minimum(outputs: dict[str, dict[str, Any]]) -> None:
+    """Not a timing: call counts are exact, so even the smoke run must be at the minimum."""
+    [figure] = outputs["minimality"]["figures"]
+    assert figure["notes"]["off_minimum"] == []
+    assert figure["ok"] is True
