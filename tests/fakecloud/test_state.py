@@ -47,6 +47,8 @@ def test_seed_holds_what_every_sample_event_names(seeded_cloud: FakeCloud, path:
                     assert resource.type == request.resource_type
                 elif call.provider == "aliyun-redis":
                     assert rid in backends.aliyun_redis.resources(str(call.region))
+                elif call.provider == "baidu-bcc":
+                    assert rid in backends.baidu.resources
                 else:
                     assert backends.huawei_ecs.show_server_tags(str(request.project_id), rid)
             if call.provider == "baidu-tag":

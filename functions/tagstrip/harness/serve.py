@@ -47,7 +47,7 @@ def serve(
             app = functions_framework.create_app(  # type: ignore[no-untyped-call]
                 target, str(default_source()), signature_type
             )
-            server = make_server(host, port + offset, app, threaded=True)
+            server = make_server(host, port and port + offset, app, threaded=True)  # 0: any
             servers.append(server)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             out.write(f"{target:<18} http://{host}:{server.port}  ({kind})\n")
