@@ -106,24 +106,31 @@ class Settings(BaseModel):
         1_048_576, ge=1024, description="Largest HTTP body accepted (413 beyond)."
     )
     max_json_depth: int = Field(32, ge=4, le=512, description="Deepest JSON nesting accepted.")
+    max_batch: int = Field(100, ge=1, description="Requests in one list of requests.")
+    max_resources: int = Field(500, ge=1, description="Resource ids in one request.")
+    max_tags: int = Field(200, ge=1, description="Tags in one request.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from `environ`; a bad value is a ConfigurationError naming its variable."""
         values = {
             name: environ[variable]
-            for name, field in cls.model_fields.items()
-            for variable in [str(field.validation_alias or f"{_PREFIX}{name.upper()}")]
+            for name in cls.model_fields
+            for variable in [cls.variable(name)]
             if environ.get(variable, "") != ""
         }
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
             error = exc.errors(include_url=False, include_input=False)[0]
-            name = str(error["loc"][0])
-            variable = str(cls.model_fields[name].validation_alias or f"{_PREFIX}{name.upper()}")
+            variable = cls.variable(str(error["loc"][0]))
             message = f"{variable} is not valid: {error['msg']}"
             raise ConfigurationError(message, variable=variable) from None
+
+    @classmethod
+    def variable(cls, name: str) -> str:
+        """The environment variable that sets field `name` (``max_tags``: TAGSTRIP_MAX_TAGS)."""
+        return str(cls.model_fields[name].validation_alias or f"{_PREFIX}{name.upper()}")
 
     def access_key(self, provider: ProviderName) -> AccessKey:
         """The credentials `provider` signs with, or a ConfigurationError naming what is missing."""
