@@ -18,6 +18,8 @@ __all__ = [
     "PlannedCall",
     "ProviderName",
     "RequestResult",
+    "ResourceTags",
+    "Selector",
     "SkippedTag",
     "Tag",
     "TagRemovalRequest",
@@ -55,6 +57,29 @@ class Tag(BaseModel):
         return self.key if self.value is None else f"{self.key}={self.value}"
 
 
+class Selector(BaseModel):
+    """Tags chosen by pattern among those a resource carries, so the resource is read first.
+
+    A tag is selected when its whole key matches the key pattern and, if one is given, its
+    whole value matches the value pattern; keys in `keep` are never selected. Patterns are
+    checked in `tagstrip.core.patterns` (size and backtracking limits).
+    """
+
+    model_config = _STRICT
+
+    key_glob: str | None = Field(
+        default=None, description="Shell-style pattern for the whole key: *, ?, [abc], [!abc]."
+    )
+    key_regex: str | None = Field(
+        default=None, description="Python regular expression the whole key must match."
+    )
+    value_glob: str | None = Field(default=None, description="Glob for the whole value.")
+    value_regex: str | None = Field(default=None, description="Regex for the whole value.")
+    keep: list[str] = Field(
+        default_factory=list, description="Keys never removed, even when a pattern matches them."
+    )
+
+
 class TagRemovalRequest(BaseModel):
     """The public event schema: one request to strip tags from resources of one provider."""
 
@@ -79,6 +104,13 @@ class TagRemovalRequest(BaseModel):
     )
     project_id: str | None = Field(default=None, description="Huawei project ID; huawei-ecs only.")
     tags: list[Tag] = Field(default_factory=list, description="Tags to remove.")
+    selector: Selector | None = Field(
+        default=None,
+        description=(
+            "Also remove the tags the resource carries that match these patterns; the "
+            "resource's tags are read first, and explicit tags it lacks are reported absent."
+        ),
+    )
     remove_all: bool = Field(
         default=False,
         description="aliyun-redis only (All=true). Has no effect when tags are given.",
@@ -108,6 +140,10 @@ class PlannedCall(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     provider: ProviderName
+    kind: Literal["write", "read"] = Field(
+        default="write",
+        description='"read": fetches current tags for a selector and changes nothing.',
+    )
     operation: str = Field(description="The vendor's name for the API, e.g. RemoveTags.")
     api_version: str
     method: Literal["GET", "POST", "PUT"]
@@ -131,6 +167,26 @@ class SkippedTag(BaseModel):
     reason: str
 
 
+class ResourceTags(BaseModel):
+    """What a read found on one resource (or the account) and what the request does with it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    resource_id: str | None = Field(description="None: the whole account (baidu-tag).")
+    current: list[Tag] = Field(description="Every tag the read returned.")
+    remove: list[Tag] = Field(
+        default_factory=list, description="Selected or named tags: removed (dry run: would be)."
+    )
+    protected: list[Tag] = Field(
+        default_factory=list,
+        description="Reserved or system tags of the vendor: never removed, whatever was asked.",
+    )
+    kept: list[Tag] = Field(default_factory=list, description="Tags whose key is in keep.")
+    absent: list[Tag] = Field(
+        default_factory=list, description="Explicit tags the resource does not carry: not sent."
+    )
+
+
 class Plan(BaseModel):
     """The exact list of calls a valid request needs; empty when there is nothing to do."""
 
@@ -150,6 +206,16 @@ class Plan(BaseModel):
     calls: list[PlannedCall]
     skipped: list[SkippedTag] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    selection: TagRemovalRequest | None = Field(
+        default=None,
+        description=(
+            "Set while the calls are reads: the request whose removals are planned from "
+            "what the reads return (a selector)."
+        ),
+    )
+    resources: list[ResourceTags] = Field(
+        default_factory=list, description="Per resource read: its tags and their fate."
+    )
 
 
 class CallResult(BaseModel):
@@ -161,11 +227,12 @@ class CallResult(BaseModel):
     operation: str
     resource_ids: list[str] = Field(default_factory=list)
     tags: list[Tag] = Field(default_factory=list)
-    outcome: Literal["removed", "skipped", "failed"] = Field(
+    outcome: Literal["removed", "skipped", "failed", "read"] = Field(
         description=(
             '"removed": the provider confirmed the call. "skipped": not sent (dry run) or '
             "nothing to remove (the resource is gone; code and message say so). "
-            '"failed": the provider refused the call or could not be reached.'
+            '"failed": the provider refused the call or could not be reached. '
+            '"read": a read call answered (a selector reads tags first).'
         )
     )
     request_id: str | None = Field(
@@ -206,6 +273,10 @@ class RequestResult(BaseModel):
     calls: list[CallResult]
     skipped: list[SkippedTag] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    resources: list[ResourceTags] = Field(
+        default_factory=list,
+        description="Selectors only: per resource, the tags read, removed, protected, absent.",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from tagstrip.core.errors import FieldError, InvalidRequest, Location
 from tagstrip.core.models import Plan, TagRemovalRequest
+from tagstrip.core.readphase import plan_reads
 from tagstrip.core.settings import Settings, get_settings
 from tagstrip.providers import SPECS, spec_for
 
@@ -125,8 +126,12 @@ def validate_batch(payload: object, settings: Settings | None = None) -> list[Ta
 
 
 def plan_request(request: TagRemovalRequest) -> Plan:
-    """The fewest calls that carry out a validated request under its API's limits."""
-    return spec_for(request.provider).plan(request)
+    """The fewest calls that carry out a validated request under its API's limits.
+
+    With a selector, the calls are the reads; the executor plans the writes from them.
+    """
+    spec = spec_for(request.provider)
+    return spec.plan(request) if request.selector is None else plan_reads(spec, request)
 
 
 def _field_errors(exc: ValidationError) -> list[FieldError]:

@@ -21,6 +21,7 @@ from tagstrip.core.models import (
     Tag,
     TagRemovalRequest,
 )
+from tagstrip.core.selection import check_selector
 
 __all__ = [
     "OPTIONAL_FIELDS",
@@ -60,6 +61,8 @@ class ProviderSpec(ABC):
     profiles: ClassVar[tuple[str, ...]]
     #: Which of OPTIONAL_FIELDS this provider takes; the others must stay unset.
     accepts: ClassVar[frozenset[str]]
+    #: Whether calls act on the listed resources or on the whole account.
+    scope: ClassVar[Literal["resources", "account"]] = "resources"
 
     def profile(self, request: TagRemovalRequest) -> str:
         return request.api_profile or self.profiles[0]
@@ -83,7 +86,6 @@ class ProviderSpec(ABC):
         *,
         summary: str,
         notes: list[str],
-        scope: Literal["resources", "account"] = "resources",
         skipped: Sequence[SkippedTag] = (),
     ) -> Plan:
         return Plan(
@@ -91,7 +93,7 @@ class ProviderSpec(ABC):
             provider=self.name,
             api_profile=self.profile(request),
             dry_run=request.dry_run,
-            scope=scope,
+            scope=self.scope,
             summary=summary,
             calls=calls,
             skipped=list(skipped),
@@ -111,7 +113,7 @@ class ProviderSpec(ABC):
                 )
             )
             return errors
-        return errors + self.check_provider_rules(request)
+        return errors + self.check_provider_rules(request) + check_selector(request)
 
     def _check_fields_apply(self, request: TagRemovalRequest) -> list[FieldError]:
         set_fields = {
@@ -139,6 +141,18 @@ class ProviderSpec(ABC):
     @abstractmethod
     def plan(self, request: TagRemovalRequest) -> Plan:
         """The calls for a request that passed `check`."""
+
+    @abstractmethod
+    def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
+        """The read calls (first pages) that fetch the current tags of what `request` names."""
+
+    def protected(self, tag: Tag) -> bool:
+        """Whether `tag` is one of the vendor's reserved or system tags, never removed."""
+        return False
+
+    def removal_tag(self, request: TagRemovalRequest, tag: Tag) -> Tag:
+        """How a tag read from a resource is named in a removal call: by key and value."""
+        return tag
 
     @abstractmethod
     def claims_native(self, payload: Mapping[str, Any]) -> bool:

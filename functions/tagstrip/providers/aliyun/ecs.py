@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.core.rules import (
     ProviderSpec,
     check_region,
@@ -25,7 +25,13 @@ from tagstrip.core.rules import (
     chunked,
     merge_duplicate_tags,
 )
-from tagstrip.providers.aliyun.rpc import check_alibaba_tag, numbered_values, require_strings
+from tagstrip.providers.aliyun.rpc import (
+    check_alibaba_tag,
+    is_reserved,
+    list_tag_resources,
+    numbered_values,
+    require_strings,
+)
 
 __all__ = [
     "API_VERSION",
@@ -79,8 +85,11 @@ class AliyunEcs(ProviderSpec):
             request.resource_type, UNTAG_RESOURCE_TYPES if untag else RESOURCE_TYPES
         )
         errors += check_resource_ids(request.resource_ids, what="ECS resource id")
-        if not request.tags:
-            message = "at least one tag is required (RemoveTags without Tag.N removes nothing)"
+        if not request.tags and request.selector is None:
+            message = (
+                "at least one tag or a selector is required "
+                "(RemoveTags without Tag.N removes nothing)"
+            )
             errors.append(FieldError(("tags",), message, "missing"))
         for index, tag in enumerate(request.tags):
             errors += check_alibaba_tag(tag, index)
@@ -136,6 +145,19 @@ class AliyunEcs(ProviderSpec):
         return self.make_plan(
             request, calls, summary=f"unbind {len(keys)} tag key(s) from {where}", notes=notes
         )
+
+    def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
+        return list_tag_resources(
+            self, request, resource_type=str(request.resource_type), api_version=API_VERSION
+        )
+
+    def protected(self, tag: Tag) -> bool:
+        return is_reserved(tag)
+
+    def removal_tag(self, request: TagRemovalRequest, tag: Tag) -> Tag:
+        """RemoveTags names the value read, so a value changed since is left alone;
+        UntagResources removes by key."""
+        return Tag(key=tag.key) if self.profile(request) == UNTAG_RESOURCES else tag
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
         if payload.get("Action") == "RemoveTags":

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.core.rules import (
     ProviderSpec,
     check_region,
@@ -20,7 +20,13 @@ from tagstrip.core.rules import (
     chunked,
     merge_duplicate_tags,
 )
-from tagstrip.providers.aliyun.rpc import check_alibaba_tag, numbered_values, require_strings
+from tagstrip.providers.aliyun.rpc import (
+    check_alibaba_tag,
+    is_reserved,
+    list_tag_resources,
+    numbered_values,
+    require_strings,
+)
 
 __all__ = ["API_VERSION", "RESOURCES_PER_CALL", "TAGS_PER_CALL", "AliyunRedis"]
 
@@ -56,9 +62,12 @@ class AliyunRedis(ProviderSpec):
                 what="Redis instance id",
                 provider_code="InvalidParameter.ResourceId",
             )
-        if not request.tags and not request.remove_all:
-            message = "give tag keys to remove, or remove_all=true to remove every tag"
+        if not request.tags and not request.remove_all and request.selector is None:
+            message = "give tag keys to remove, a selector, or remove_all=true to remove every tag"
             errors.append(FieldError(("tags",), message, "missing", _MISSING))
+        if request.remove_all and request.selector is not None:
+            message = "remove_all removes every tag, a selector chooses some: give one of them"
+            errors.append(FieldError(("remove_all",), message, "conflicting_fields"))
         for index, tag in enumerate(request.tags):
             errors += check_alibaba_tag(tag, index)
             if tag.value is not None:
@@ -95,6 +104,18 @@ class AliyunRedis(ProviderSpec):
         where = f"Redis instance(s) {', '.join(request.resource_ids)} in {request.region}"
         notes.append("a tag left on no instance is deleted by the service")
         return self.make_plan(request, calls, summary=f"unbind {what} from {where}", notes=notes)
+
+    def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
+        return list_tag_resources(
+            self, request, resource_type=RESOURCE_TYPE, api_version=API_VERSION
+        )
+
+    def protected(self, tag: Tag) -> bool:
+        return is_reserved(tag)
+
+    def removal_tag(self, request: TagRemovalRequest, tag: Tag) -> Tag:
+        """UntagResources removes by key."""
+        return Tag(key=tag.key)
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
         if payload.get("Action") == "UntagResources":

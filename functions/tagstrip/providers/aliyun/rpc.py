@@ -11,12 +11,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Tag
-from tagstrip.core.rules import check_length
+from tagstrip.core.models import PlannedCall, Tag, TagRemovalRequest
+from tagstrip.core.rules import ProviderSpec, check_length, chunked
 
 __all__ = [
+    "LIST_RESOURCES_PER_CALL",
     "RESERVED_KEY_PREFIXES",
     "check_alibaba_tag",
+    "is_reserved",
+    "list_tag_resources",
     "numbered_values",
     "require_strings",
 ]
@@ -26,6 +29,8 @@ RESERVED_KEY_PREFIXES = ("acs:", "aliyun")
 _TAG_KEY_CODE = "InvalidTagKey.Malformed"
 _TAG_VALUE_CODE = "InvalidTagValue.Malformed"
 _LIMIT = 128
+#: ListTagResources takes ResourceId.1 to ResourceId.50.
+LIST_RESOURCES_PER_CALL = 50
 
 
 def require_strings(payload: Mapping[str, Any], allowed: re.Pattern[str]) -> list[FieldError]:
@@ -103,3 +108,31 @@ def _no_url(text: str, loc: tuple[str | int, ...], what: str, code: str) -> list
         message = f"{what} must not contain 'http://' or 'https://'"
         return [FieldError(loc, message, "invalid_character", code)]
     return []
+
+
+def is_reserved(tag: Tag) -> bool:
+    """Alibaba's system tags (``acs:`` and ``aliyun`` keys): tagstrip never removes them."""
+    return tag.key.startswith(RESERVED_KEY_PREFIXES)
+
+
+def list_tag_resources(
+    spec: ProviderSpec, request: TagRemovalRequest, *, resource_type: str, api_version: str
+) -> list[PlannedCall]:
+    """``ListTagResources`` for up to 50 resources a call; later pages follow ``NextToken``."""
+    return [
+        spec.make_call(
+            request,
+            kind="read",
+            operation="ListTagResources",
+            api_version=api_version,
+            method="POST",
+            path="/",
+            params={
+                "RegionId": str(request.region),
+                "ResourceType": resource_type,
+                **{f"ResourceId.{n}": rid for n, rid in enumerate(chunk, start=1)},
+            },
+            resource_ids=chunk,
+        )
+        for chunk in chunked(request.resource_ids, LIST_RESOURCES_PER_CALL)
+    ]

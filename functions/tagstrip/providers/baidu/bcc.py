@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, ProviderName, TagRemovalRequest
+from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.core.rules import (
     ProviderSpec,
     check_region,
@@ -20,7 +20,7 @@ from tagstrip.core.rules import (
     chunked,
     merge_duplicate_tags,
 )
-from tagstrip.providers.baidu.tag import TAGS_PER_CALL
+from tagstrip.providers.baidu.tag import TAGS_PER_CALL, is_default_tag
 from tagstrip.providers.baidu.tag import _check_tag as check_baidu_tag
 
 __all__ = ["API_VERSION", "BaiduBcc"]
@@ -37,8 +37,9 @@ class BaiduBcc(ProviderSpec):
     def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
         errors = check_region(request.region)
         errors += check_resource_ids(request.resource_ids, what="BCC instance id")
-        if not request.tags:
-            errors.append(FieldError(("tags",), "at least one tag is required", "missing"))
+        if not request.tags and request.selector is None:
+            message = "at least one tag or a selector is required"
+            errors.append(FieldError(("tags",), message, "missing"))
         for index, tag in enumerate(request.tags):
             if tag.value is None:
                 message = (
@@ -74,6 +75,24 @@ class BaiduBcc(ProviderSpec):
         where = f"BCC instance(s) {', '.join(request.resource_ids)} in {request.region}"
         summary = f"unbind {len(tags)} tag(s) from {where} only"
         return self.make_plan(request, calls, summary=summary, notes=notes)
+
+    def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
+        """``GET /v2/instance/{id}``: the instance's details, its tags among them."""
+        return [
+            self.make_call(
+                request,
+                kind="read",
+                operation="GetInstance",
+                api_version=API_VERSION,
+                method="GET",
+                path=f"/{API_VERSION}/instance/{instance_id}",
+                resource_ids=[instance_id],
+            )
+            for instance_id in request.resource_ids
+        ]
+
+    def protected(self, tag: Tag) -> bool:
+        return is_default_tag(tag)
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
         return "changeTags" in payload and "instanceId" in payload

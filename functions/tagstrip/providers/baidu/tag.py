@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, ProviderName, SkippedTag, Tag, TagRemovalRequest
+from tagstrip.core.models import (
+    Plan,
+    PlannedCall,
+    ProviderName,
+    SkippedTag,
+    Tag,
+    TagRemovalRequest,
+)
 from tagstrip.core.rules import (
     ProviderSpec,
     check_charset,
@@ -21,7 +28,7 @@ from tagstrip.core.rules import (
     merge_duplicate_tags,
 )
 
-__all__ = ["DEFAULT_TAG", "TAGS_PER_CALL", "BaiduTag"]
+__all__ = ["DEFAULT_TAG", "TAGS_PER_CALL", "BaiduTag", "is_default_tag"]
 
 DEFAULT_TAG = Tag(key="Default tag", value="")
 #: The service documents a per-request limit (TagExceptions.LimitExceeded) but not its size;
@@ -38,10 +45,16 @@ def _tag_char(ch: str) -> bool:
     return ch.isalnum() or ch in "-_ /."
 
 
+def is_default_tag(tag: Tag) -> bool:
+    """Baidu's default tag, which cannot be deleted; any value of its key is left alone."""
+    return tag.key == DEFAULT_TAG.key
+
+
 class BaiduTag(ProviderSpec):
     name: ClassVar[ProviderName] = "baidu-tag"
     profiles = ("v1",)
     accepts = frozenset[str]()
+    scope = "account"
 
     def why_not_applicable(self, field: str) -> str:
         if field == "resource_ids":
@@ -54,8 +67,8 @@ class BaiduTag(ProviderSpec):
         return "remove it"
 
     def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
-        if not request.tags:
-            message = "at least one tag is required"
+        if not request.tags and request.selector is None:
+            message = "at least one tag or a selector is required"
             return [FieldError(("tags",), message, "missing", "TagExceptions.TagEmpty")]
         errors = []
         for index, tag in enumerate(request.tags):
@@ -89,9 +102,24 @@ class BaiduTag(ProviderSpec):
             f"delete {len(to_send)} tag(s) from the whole account, unbinding them "
             "from every resource that carries them"
         )
-        return self.make_plan(
-            request, calls, summary=summary, notes=notes, scope="account", skipped=skipped
-        )
+        return self.make_plan(request, calls, summary=summary, notes=notes, skipped=skipped)
+
+    def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
+        """``GET /v1/tag``: every tag of the account (the answer is not paged)."""
+        version = self.profile(request)
+        return [
+            self.make_call(
+                request,
+                kind="read",
+                operation="ListTags",
+                api_version=version,
+                method="GET",
+                path=f"/{version}/tag",
+            )
+        ]
+
+    def protected(self, tag: Tag) -> bool:
+        return is_default_tag(tag)
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
         tags = payload.get("tags")

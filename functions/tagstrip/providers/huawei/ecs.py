@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, ProviderName, Tag, TagRemovalRequest
+from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.core.rules import (
     RESOURCE_ID_PATTERN,
     ProviderSpec,
@@ -58,8 +58,9 @@ class HuaweiEcs(ProviderSpec):
             errors.append(FieldError(("resource_type",), message, "invalid_resource_type"))
         errors += check_resource_ids(request.resource_ids, what="server id")
         unique, _ = merge_duplicate_tags(request.tags)
-        if not unique:
-            errors.append(FieldError(("tags",), "at least one tag is required", "missing"))
+        if not unique and request.selector is None:
+            message = "at least one tag or a selector is required"
+            errors.append(FieldError(("tags",), message, "missing"))
         elif len(unique) > MAX_TAGS_PER_SERVER:
             message = (
                 f"{len(unique)} tags given, but a Huawei ECS server carries at most "
@@ -91,6 +92,24 @@ class HuaweiEcs(ProviderSpec):
         return self.make_plan(
             request, calls, summary=f"unbind {len(tags)} tag(s) from {where}", notes=notes
         )
+
+    def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
+        """ShowServerTags, one server a call (the answer is not paged)."""
+        return [
+            self.make_call(
+                request,
+                kind="read",
+                operation="ShowServerTags",
+                api_version=API_VERSION,
+                method="GET",
+                path=f"/v1/{request.project_id}/cloudservers/{server_id}/tags",
+                resource_ids=[server_id],
+            )
+            for server_id in request.resource_ids
+        ]
+
+    def protected(self, tag: Tag) -> bool:
+        return tag.key.startswith(SYSTEM_KEY_PREFIX)
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
         return "action" in payload and "server_id" in payload

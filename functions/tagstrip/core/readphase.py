@@ -1,0 +1,135 @@
+"""Selectors in two phases: read the resources' tags, then plan the removals from what was read.
+
+`plan_reads` is the plan of a request with a selector: the first read call of each resource
+(or batch of resources), with the request kept in `Plan.selection`. The executor sends those
+calls through the provider's client and hands each answer to `resolve`, which follows the
+vendor's paging, sorts every resource's tags with `decide`, and asks the provider spec for
+the write calls of what is left to remove: its per-call limits and value rules apply as for
+explicit tags, and a resource where nothing matches costs no write call at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tagstrip.core.concurrency import run_concurrently
+from tagstrip.core.models import CallResult, Plan, PlannedCall, ResourceTags, Selector, Tag
+from tagstrip.core.models import TagRemovalRequest as Request
+from tagstrip.core.rules import ProviderSpec
+from tagstrip.core.selection import decide, describe
+
+__all__ = ["Exchange", "TagPage", "plan_reads", "resolve"]
+
+
+@dataclass(frozen=True)
+class TagPage:
+    """What one read call returned: the tags by resource id (None: the account), and the
+    call that fetches the next page when the vendor said there is one."""
+
+    tags: dict[str | None, list[Tag]]
+    next_call: PlannedCall | None = None
+
+
+#: Sends one call (with the executor's retries) and returns its result and, for a read
+#: that succeeded, the page it read.
+Exchange = Callable[[PlannedCall], tuple[CallResult, TagPage | None]]
+
+
+def plan_reads(spec: ProviderSpec, request: Request) -> Plan:
+    """The read phase of a request with a selector; its writes are planned by `resolve`."""
+    what = describe(_selector(request))
+    if request.tags:
+        what += f", and {', '.join(map(str, dict.fromkeys(request.tags)))}"
+    notes = [
+        "the tags are read first: only tags the resource carries are removed, explicit "
+        "tags it lacks are reported absent, and nothing is written where nothing matches",
+        "the vendor's reserved or system tags are never removed",
+    ]
+    summary = f"read the tags of {_targets(request)}, then remove those {what}"
+    plan = spec.make_plan(request, spec.read_calls(request), summary=summary, notes=notes)
+    return plan.model_copy(update={"selection": request})
+
+
+def resolve(
+    plan: Plan, spec: ProviderSpec, exchange: Exchange, concurrency: int
+) -> tuple[Plan, list[CallResult]]:
+    """Run the reads of `plan` (a `plan_reads` plan) and plan the writes they call for."""
+    request = plan.selection
+    if request is None:
+        raise ValueError("resolve() needs the plan of a request with a selector")
+    chains = run_concurrently([_chain(call, exchange) for call in plan.calls], concurrency)
+    views = [
+        decide(request, owner, tags, spec.protected)
+        for chain in chains
+        for owner, tags in chain.found.items()
+    ]
+    return _plan_writes(plan, spec, request, views), [r for c in chains for r in c.results]
+
+
+@dataclass
+class _Chain:
+    """The pages of one read: every call's result, and the tags of a read that completed."""
+
+    results: list[CallResult] = field(default_factory=list)
+    found: dict[str | None, list[Tag]] = field(default_factory=dict)
+
+
+def _chain(first: PlannedCall, exchange: Exchange) -> Callable[[], _Chain]:
+    def read() -> _Chain:
+        chain = _Chain()
+        found: dict[str | None, list[Tag]] = {rid: [] for rid in first.resource_ids} or {None: []}
+        call: PlannedCall | None = first
+        while call is not None:
+            result, page = exchange(call)
+            chain.results.append(result)
+            if page is None:  # failed, or the resource is gone: nothing safe to plan from
+                return chain
+            for owner, tags in page.tags.items():
+                if owner in found:
+                    found[owner] += tags
+            call = page.next_call
+        chain.found = found
+        return chain
+
+    return read
+
+
+def _plan_writes(
+    reads: Plan, spec: ProviderSpec, request: Request, views: list[ResourceTags]
+) -> Plan:
+    """One spec plan per set of resources that lose the same tags, merged into one plan."""
+    groups: dict[tuple[Tag, ...], list[str]] = {}
+    for view in views:
+        if view.remove:
+            tags = tuple(dict.fromkeys(spec.removal_tag(request, tag) for tag in view.remove))
+            groups.setdefault(tags, []).extend([view.resource_id] if view.resource_id else [])
+    plans = [
+        spec.plan(request.model_copy(update={"tags": list(tags), "resource_ids": ids}))
+        for tags, ids in groups.items()
+    ]
+    removing = sum(len(view.remove) for view in views)
+    summary = f"remove {removing} tag(s) {describe(_selector(request))} from {_targets(request)}"
+    return reads.model_copy(
+        update={
+            "summary": summary,
+            "calls": [call for plan in plans for call in plan.calls],
+            "skipped": [item for plan in plans for item in plan.skipped],
+            "notes": list(dict.fromkeys(reads.notes + [n for p in plans for n in p.notes])),
+            "selection": None,
+            "resources": views,
+        }
+    )
+
+
+def _selector(request: Request) -> Selector:
+    if request.selector is None:
+        raise ValueError("a request with a selector is needed here")
+    return request.selector
+
+
+def _targets(request: Request) -> str:
+    if not request.resource_ids:
+        return "the whole account"
+    where = f" in {request.region}" if request.region else ""
+    return f"{', '.join(request.resource_ids)}{where}"
