@@ -9,6 +9,7 @@ handler(event, context)           runtimes that call a Python function (Baidu CF
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import flask
@@ -17,28 +18,46 @@ from cloudevents.http.event import CloudEvent
 from werkzeug.exceptions import HTTPException
 
 from tagstrip.core.logging import configure_logging
-from tagstrip.handlers import delivery, plain, webhook
 from tagstrip.handlers.http import json_response
 
 configure_logging()  # JSON lines, one handler however often this module is loaded
 
+# Each target imports its own handler on first use (then it is a dict lookup): a deployment
+# serves one target, and the webhook's cold start should not load every queue adapter.
+_HANDLERS = ("delivery", "plain", "webhook")
+
+
+def __getattr__(name: str) -> Any:
+    """``main.webhook``, ``main.delivery``, ``main.plain``: the handler modules, on demand."""
+    if name in _HANDLERS:
+        return importlib.import_module(f"tagstrip.handlers.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 @functions_framework.http
 def remove_tags_http(request: flask.Request) -> flask.Response:
+    from tagstrip.handlers import webhook
+
     return webhook.handle_http(request)
 
 
 @functions_framework.cloud_event
 def remove_tags_event(event: CloudEvent) -> None:
+    from tagstrip.handlers import delivery
+
     delivery.deliver_cloud_event(event.get_attributes(), event.get_data())
 
 
 @functions_framework.http
 def remove_tags_queue(request: flask.Request) -> flask.Response:
+    from tagstrip.handlers import delivery
+
     return delivery.handle_queue(request)
 
 
 def handler(event: Any, context: Any = None) -> Any:
+    from tagstrip.handlers import plain
+
     return plain.handle(event, context)
 
 

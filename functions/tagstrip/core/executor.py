@@ -125,14 +125,18 @@ def execute(
 
     workers = max(1, min(settings.concurrency, len(groups)))
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagstrip") as pool:
-        # Each worker runs in a copy of this context, so its log lines carry the event's id.
-        tasks = [
-            pool.submit(contextvars.copy_context().run, run_in_order, indexes)
-            for indexes in groups.values()
-        ]
-        for task in tasks:
-            task.result()
+    if workers == 1:  # one resource, or no concurrency: no thread to start and wait for
+        for indexes in groups.values():
+            run_in_order(indexes)
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagstrip") as pool:
+            # Each worker runs in a copy of this context, so its log lines carry the event's id.
+            tasks = [
+                pool.submit(contextvars.copy_context().run, run_in_order, indexes)
+                for indexes in groups.values()
+            ]
+            for task in tasks:
+                task.result()
     result = _request_result(plan, [results[index] for index in range(len(plan.calls))])
     log.log(
         logging.INFO if result.status == "ok" else logging.WARNING,

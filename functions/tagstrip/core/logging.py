@@ -98,7 +98,9 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             data["error_type"] = record.exc_info[0].__name__
             data["exception"] = self.formatException(record.exc_info)
-        return redact(json.dumps(_scrub(data), ensure_ascii=False, default=str))
+        # The secrets are read once per line, not once per string in it.
+        forms = _secret_forms(_configured_secrets(os.environ))
+        return _redact(json.dumps(_scrub(data, forms), ensure_ascii=False, default=str), forms)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -127,7 +129,13 @@ def configure_logging(level: int = logging.INFO) -> logging.Logger:
 
 def redact(text: str) -> str:
     """`text` with every configured secret replaced by ``***``."""
-    for secret in _secret_forms(_configured_secrets(os.environ)):
+    return _redact(text, _secret_forms(_configured_secrets(os.environ)))
+
+
+def _redact(text: str, forms: tuple[str, ...]) -> str:
+    if not forms or len(text) < len(forms[-1]):  # shortest last: too short to hold one
+        return text
+    for secret in forms:
         text = text.replace(secret, _REDACTED)
     return text
 
@@ -147,12 +155,12 @@ def _secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(forms, key=len, reverse=True))
 
 
-def _scrub(value: Any) -> Any:
+def _scrub(value: Any, forms: tuple[str, ...]) -> Any:
     """Strings redacted before encoding, so a secret holding quotes is caught as well."""
     if isinstance(value, str):
-        return redact(value)
+        return _redact(value, forms)
     if isinstance(value, Mapping):
-        return {str(k): _scrub(v) for k, v in value.items()}
+        return {str(k): _scrub(v, forms) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_scrub(item) for item in value]
+        return [_scrub(item, forms) for item in value]
     return value

@@ -26,6 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import SecretStr, TypeAdapter, ValidationError
@@ -126,9 +127,13 @@ class WebhookVerifier:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WebhookVerifier:
         """A verifier for ``TAGSTRIP_WEBHOOK_SECRET`` / ``TAGSTRIP_ALLOW_UNSIGNED``."""
         env = os.environ if environ is None else environ
-        secrets = [SecretStr(s.strip()) for s in env.get(SECRET_VARIABLE, "").split(",")]
+        return _configured(env.get(SECRET_VARIABLE, ""), env.get(ALLOW_UNSIGNED_VARIABLE, ""))
+
+    @classmethod
+    def _parse(cls, secret_text: str, allow_text: str) -> WebhookVerifier:
+        secrets = [SecretStr(s.strip()) for s in secret_text.split(",")]
         try:
-            allow = _BOOL.validate_python(env.get(ALLOW_UNSIGNED_VARIABLE, "").strip() or "false")
+            allow = _BOOL.validate_python(allow_text.strip() or "false")
         except ValidationError:
             message = f"{ALLOW_UNSIGNED_VARIABLE} must be true or false"
             raise ConfigurationError(message, variable=ALLOW_UNSIGNED_VARIABLE) from None
@@ -192,6 +197,13 @@ class WebhookVerifier:
         if not found:
             raise Unauthorized("the signature does not match any configured secret", reason="bad")
         return found[0].lower()
+
+
+@lru_cache(maxsize=8)
+def _configured(secret_text: str, allow_text: str) -> WebhookVerifier:
+    """The verifier of one configuration, parsed once rather than per request: it keeps no
+    state of its own (the delivery log is shared), so every request may use it."""
+    return WebhookVerifier._parse(secret_text, allow_text)
 
 
 def _hmac(secret: bytes, message: bytes) -> str:
