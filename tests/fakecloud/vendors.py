@@ -51,8 +51,8 @@ def ecs(cloud: FakeCloud, action: str, **params: str) -> httpx.Response:
     return aliyun_v1(cloud, {"Action": action, "Version": ECS_VERSION, **params})
 
 
-def redis(cloud: FakeCloud, **params: str) -> httpx.Response:
-    return aliyun_v1(cloud, {"Action": "UntagResources", "Version": REDIS_VERSION, **params})
+def redis(cloud: FakeCloud, action: str = "UntagResources", **params: str) -> httpx.Response:
+    return aliyun_v1(cloud, {"Action": action, "Version": REDIS_VERSION, **params})
 
 
 def acs3_headers(
@@ -135,20 +135,25 @@ def baidu(
     key: KeyPair | None = None,
     timestamp: int = 0,
     expiration: int = 1800,
+    method: str = "PUT",
 ) -> httpx.Response:
-    """A ``PUT`` signed by ``bce-python-sdk``'s bce-auth-v1 signer; `query` is sent as is."""
+    """A request signed by ``bce-python-sdk``'s bce-auth-v1 signer; `query` is sent as is
+    (``name`` or ``name=value`` pairs); a `body` of None sends none."""
     key = key or cloud.credentials.baidu
-    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    content = (
+        body if isinstance(body, bytes) else b"" if body is None else json.dumps(body).encode()
+    )
     headers = {
         b"host": host_of(cloud).encode(),
         b"content-type": b"application/json; charset=utf-8",
         b"content-length": str(len(content)).encode(),
         b"x-bce-date": _bce_time(timestamp),
     }
-    params = {name.encode(): b"" for name in query.rstrip("=").split("&") if name}
+    pairs = (pair.partition("=") for pair in query.split("&") if pair)
+    params = {name.encode(): value.encode() for name, _, value in pairs}
     authorization = bce_v1_signer.sign(
         BceCredentials(key.access_key_id, key.secret),
-        b"PUT",
+        method.encode(),
         path.encode(),
         headers,
         params,
@@ -157,7 +162,8 @@ def baidu(
     )
     sent = {name.decode(): value.decode() for name, value in headers.items()}
     sent["authorization"] = authorization.decode()
-    return httpx.put(f"{cloud.url}{path}?{query}", content=content, headers=sent)
+    url = f"{cloud.url}{path}?{query}" if query else f"{cloud.url}{path}"
+    return httpx.request(method, url, content=content, headers=sent)
 
 
 def delete_tags(

@@ -2,8 +2,9 @@
 
 The same shape is what `FakeCloud.state()` returns, so a state can be saved and replayed::
 
-    aliyun-ecs:   {remove_tags_limit: 20, resources: [{region, id, type?, tags, taggable?}]}
-    aliyun-redis: {resources: [{region, id, tags}]}
+    aliyun-ecs:   {remove_tags_limit: 20, list_page_size: 50,
+                   resources: [{region, id, type?, tags, taggable?}]}
+    aliyun-redis: {list_page_size: 50, resources: [{region, id, tags}]}
     huawei-ecs:   {tags_per_call: 10, servers: [{project_id, id, tags}]}
     baidu:        {tags_per_request: 20, tags: [{key, value}],
                    resources: [{id, type, tags, related}]}
@@ -25,6 +26,9 @@ from tagstrip.fakecloud.faults import Fault, FaultInjector, FaultKind
 __all__ = ["Seed", "apply_seed", "load_seed", "read_seed_file"]
 
 
+_PAGE_SIZE = "Tag entries per ListTagResources page; small values force paging."
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -39,6 +43,7 @@ class EcsResourceSeed(_Model):
 
 class EcsSeed(_Model):
     remove_tags_limit: int = Field(default=20, description="5 reproduces the 2018 RemoveTags.")
+    list_page_size: int = Field(default=50, ge=1, description=_PAGE_SIZE)
     resources: list[EcsResourceSeed] = Field(default_factory=list)
 
 
@@ -49,6 +54,7 @@ class RedisResourceSeed(_Model):
 
 
 class RedisSeed(_Model):
+    list_page_size: int = Field(default=50, ge=1, description=_PAGE_SIZE)
     resources: list[RedisResourceSeed] = Field(default_factory=list)
 
 
@@ -118,6 +124,8 @@ def apply_seed(seed: Seed, backends: Backends, faults: FaultInjector) -> None:
     """Add the seed's resources, tags and faults to what is already there."""
     ecs = backends.aliyun_ecs
     ecs.remove_tags_limit = seed.aliyun_ecs.remove_tags_limit
+    ecs.list_page_size = seed.aliyun_ecs.list_page_size
+    backends.aliyun_redis.list_page_size = seed.aliyun_redis.list_page_size
     for item in seed.aliyun_ecs.resources:
         ecs.add_resource(
             item.region, item.id, item.tags, resource_type=item.type, taggable=item.taggable

@@ -94,7 +94,9 @@ class FakeCloud:
             _Route("POST", re.compile(_SERVER + "/action"), huawei),
             _Route("GET", re.compile(_SERVER), huawei),
             _Route("PUT", re.compile(r"/v2/instance/(?P<instance_id>[^/]+)/tag"), baidu),
+            _Route("GET", re.compile(r"/v2/instance/(?P<instance_id>[^/]+)"), baidu),
             _Route("PUT", re.compile(r"/v(?P<version>\d+)/tag"), baidu),
+            _Route("GET", re.compile(r"/v(?P<version>\d+)/tag"), baidu),
             # Any other Huawei-shaped path: the gateway's "API not found".
             _Route(METHOD_ALL, re.compile(r"/v1/(?P<project_id>[^/]+)/.+"), huawei),
         )

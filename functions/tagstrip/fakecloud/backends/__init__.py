@@ -39,9 +39,13 @@ class Backends:
         return {
             "aliyun-ecs": {
                 "remove_tags_limit": self.aliyun_ecs.remove_tags_limit,
+                "list_page_size": self.aliyun_ecs.list_page_size,
                 "resources": self.aliyun_ecs.state(),
             },
-            "aliyun-redis": {"resources": self.aliyun_redis.state()},
+            "aliyun-redis": {
+                "list_page_size": self.aliyun_redis.list_page_size,
+                "resources": self.aliyun_redis.state(),
+            },
             "huawei-ecs": {
                 "tags_per_call": self.huawei_ecs.tags_per_call,
                 "servers": self.huawei_ecs.state(),

@@ -4,18 +4,29 @@ Behaviour follows the tag API docs: ECS ``RemoveTags`` removes by key and value 
 the key whatever its value) from one resource of a lowercase type; ``UntagResources`` (ECS
 and Redis) removes keys from many resources, or every tag with ``All`` when no key is given.
 A tag left on no resource is gone from the region's tag list (`tags_in_use`).
+``ListTagResources`` (both products) pages its answer with an opaque ``NextToken``; the page
+size is not documented (50 is assumed), and `list_page_size` lets tests force paging.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
 from tagstrip.fakecloud.backends.common import Resource, TagRef, remove_matching
 from tagstrip.fakecloud.errors import aliyun as err
 
-__all__ = ["ALIYUN_REGIONS", "AliyunEcsBackend", "AliyunRedisBackend", "ecs_type_for_id"]
+__all__ = [
+    "ALIYUN_REGIONS",
+    "AliyunEcsBackend",
+    "AliyunRedisBackend",
+    "RegionalBackend",
+    "ecs_type_for_id",
+]
 
 ALIYUN_REGIONS = (
     "cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-qingdao", "cn-zhangjiakou",
@@ -43,6 +54,10 @@ _ID_SPELLING = re.compile(r"[a-z]+-[A-Za-z0-9]+")
 #: Scope is listed in the Redis error table but not documented as a parameter; the fake
 #: accepts the tag categories Alibaba uses elsewhere and refuses anything else.
 REDIS_SCOPES = ("custom", "system")
+#: ListTagResources of ECS takes a few types that the untag APIs do not.
+LIST_TYPES = UNTAG_TYPES | {"activation", "managedinstance"}
+LIST_MAX_RESOURCES = 50
+_TOKEN_PREFIX = "fake-page:"
 
 
 _PREFIX_TYPES = {prefix: kind for kind, prefix in REMOVE_TAGS_TYPES.items()} | _OTHER_PREFIXES
@@ -86,7 +101,7 @@ def _check_untag(resource_ids: Sequence[str], tags: Sequence[TagRef], remove_all
         raise err.DuplicateTagKey()
 
 
-class _RegionalBackend:
+class RegionalBackend(ABC):
     """Resources by region; a region must be known (seeded or a real Alibaba region)."""
 
     #: Whether resources differ in type (ECS) or are all of one kind (Redis instances).
@@ -97,6 +112,8 @@ class _RegionalBackend:
 
     def reset(self) -> None:
         self.regions: dict[str, dict[str, Resource]] = {region: {} for region in ALIYUN_REGIONS}
+        #: Tag entries per ListTagResources page (undocumented; 50 assumed).
+        self.list_page_size = 50
 
     def add_region(self, region: str) -> None:
         self.regions.setdefault(region, {})
@@ -117,6 +134,35 @@ class _RegionalBackend:
                 in_use.setdefault(key, set()).add(value)
         return in_use
 
+    @abstractmethod
+    def check_list_type(self, resource_type: str) -> None:
+        """Refuse a ResourceType that ListTagResources of this product does not take."""
+
+    def list_tag_resources(
+        self,
+        region: str,
+        resource_type: str,
+        resource_ids: Sequence[str],
+        next_token: str | None = None,
+    ) -> tuple[list[dict[str, str]], str | None]:
+        """ListTagResources by ``ResourceId.N``: one page of ``TagResource`` entries and the
+        token of the next page. Like a tag index, an unknown id simply has no entries."""
+        resources = self.resources(region)
+        self.check_list_type(resource_type)
+        if not resource_ids:
+            raise err.MissParameterTagOrResourceId()
+        if len(resource_ids) > LIST_MAX_RESOURCES:
+            raise err.NumberExceedResourceIds()
+        entries = [
+            {"ResourceId": rid, "ResourceType": resource_type, "TagKey": key, "TagValue": value}
+            for rid in dict.fromkeys(resource_ids)
+            if (resource := resources.get(rid)) is not None and resource.type == resource_type
+            for key, value in resource.tags.items()
+        ]
+        start = _page_start(next_token)
+        end = start + self.list_page_size
+        return entries[start:end], _page_token(end) if end < len(entries) else None
+
     def state(self) -> list[dict[str, Any]]:
         return [
             {"region": region, **resource.to_dict(with_type=self.typed)}
@@ -125,8 +171,11 @@ class _RegionalBackend:
         ]
 
 
-class AliyunEcsBackend(_RegionalBackend):
+class AliyunEcsBackend(RegionalBackend):
     """ECS resources of every type, keyed by region then id."""
+
+    def check_list_type(self, resource_type: str) -> None:
+        _check_type(resource_type, LIST_TYPES)
 
     def reset(self) -> None:
         super().reset()
@@ -178,10 +227,14 @@ class AliyunEcsBackend(_RegionalBackend):
         return {resource.id: _untag(resource, tags) for resource in found}
 
 
-class AliyunRedisBackend(_RegionalBackend):
+class AliyunRedisBackend(RegionalBackend):
     """ApsaraDB for Redis instances, keyed by region then instance id."""
 
     typed = False
+
+    def check_list_type(self, resource_type: str) -> None:
+        if resource_type != REDIS_RESOURCE_TYPE:
+            raise err.InvalidParameterResourceType()
 
     def add_resource(
         self, region: str, resource_id: str, tags: dict[str, str] | None = None
@@ -215,6 +268,24 @@ class AliyunRedisBackend(_RegionalBackend):
             raise err.InvalidDbInstanceIdNotFound()
         by_key = [TagRef(tag.key) for tag in tags]
         return {rid: _untag(resources[rid], by_key) for rid in resource_ids}
+
+
+def _page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_TOKEN_PREFIX}{offset}".encode()).decode()
+
+
+def _page_start(token: str | None) -> int:
+    """The offset a NextToken stands for; a token the fake did not issue is refused."""
+    if not token:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(token.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise err.InvalidNextToken() from None
+    offset = text.removeprefix(_TOKEN_PREFIX)
+    if offset == text or not offset.isdigit():
+        raise err.InvalidNextToken()
+    return int(offset)
 
 
 def _check_type(resource_type: str, valid: frozenset[str] | dict[str, str]) -> None:

@@ -3,6 +3,8 @@
 The tag service deletes tags account-wide, unbinding them from every resource; absent tags
 are skipped and the default tag ("Default tag" with an empty value) is never deleted.
 BCC unbinds tags from one instance (and, when asked, from its related resources).
+Reads: the account's tag list (``GET /v1/tag``, optionally by key and value) and one BCC
+instance's details with its tags (``GET /v2/instance/{id}``).
 """
 
 from __future__ import annotations
@@ -67,6 +69,17 @@ class BaiduBackend:
         for resource in self.resources.values():
             remove_matching(resource.tags, refs)
         return deleted
+
+    def list_tags(self, key: str | None = None, value: str | None = None) -> list[tuple[str, str]]:
+        """The account's tags; a missing key or value means any, an empty value only ""."""
+        return sorted((k, v) for k, v in self.tags if key in (None, k) and value in (None, v))
+
+    def instance(self, instance_id: str) -> Resource:
+        """A BCC instance (other resource types are not instances: NoSuchObject)."""
+        resource = self.resources.get(instance_id)
+        if resource is None or resource.type != "bcc":
+            raise err.NoSuchObject()
+        return resource
 
     def unbind_instance_tags(
         self, instance_id: str, tags: Sequence[TagRef], *, related: bool = False

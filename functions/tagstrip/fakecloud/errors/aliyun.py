@@ -176,3 +176,13 @@ class InvalidDbInstanceIdNotFound(AliyunError):
     code = "InvalidDbInstanceId.NotFound"
     status = 404
     message = "Specified instance does not exist."
+
+
+# ListTagResources (ECS and R-kvstore).
+
+
+class InvalidNextToken(AliyunError):
+    """Not in the seeds' error tables: the fake's answer to a token it did not issue."""
+
+    code = "InvalidParameter.NextToken"
+    message = "The specified parameter NextToken is not valid."

@@ -1,9 +1,10 @@
 """Alibaba Cloud RPC responder: ECS (2014-05-26) and R-kvstore (2015-01-01) tag APIs.
 
-One endpoint answers both products: the API version names the product (ECS ``RemoveTags``
-and ``UntagResources``; Redis ``UntagResources``), ``Action`` or ``x-acs-action`` the
-operation. Parameters are read from the query and a form body alike, as the gateway does.
-Errors are JSON unless the caller asks for XML (``Format=XML`` or an XML ``Accept``).
+One endpoint answers both products: the API version names the product (ECS ``RemoveTags``,
+``UntagResources`` and ``ListTagResources``; Redis ``UntagResources`` and
+``ListTagResources``), ``Action`` or ``x-acs-action`` the operation. Parameters are read
+from the query and a form body alike, as the gateway does. Errors are JSON unless the caller
+asks for XML (``Format=XML`` or an XML ``Accept``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from werkzeug import Request, Response
 
-from tagstrip.fakecloud.backends.aliyun import AliyunEcsBackend, AliyunRedisBackend
+from tagstrip.fakecloud.backends.aliyun import (
+    AliyunEcsBackend,
+    AliyunRedisBackend,
+    RegionalBackend,
+)
 from tagstrip.fakecloud.backends.common import TagRef
 from tagstrip.fakecloud.credentials import Credentials
 from tagstrip.fakecloud.errors import VendorError
@@ -61,6 +68,8 @@ class AliyunResponder(Responder):
             ("aliyun-ecs", "RemoveTags"): self._ecs_remove_tags,
             ("aliyun-ecs", "UntagResources"): self._ecs_untag_resources,
             ("aliyun-redis", "UntagResources"): self._redis_untag_resources,
+            ("aliyun-ecs", "ListTagResources"): partial(_list_tag_resources, ecs),
+            ("aliyun-redis", "ListTagResources"): partial(_list_tag_resources, redis),
         }
 
     def new_request_id(self) -> str:
@@ -104,12 +113,14 @@ class AliyunResponder(Responder):
             verify_rpc_v1(request.method, _params(request), key, now, self.nonces)
 
     def execute(self, request: Request, call: Call) -> Response:
+        """Writes answer their RequestId; a read's `_Answer` adds its fields to the body."""
         call.result = self._handlers[(call.provider, call.operation)](call.params)
-        root = f"{call.operation}Response"
+        fields = call.result.fields if isinstance(call.result, _Answer) else {}
+        body = {"RequestId": call.request_id, **fields}
         if _wants_xml(request):
-            xml = f"<{root}><RequestId>{call.request_id}</RequestId></{root}>"
-            return Response(_xml_document(xml), status=200, content_type=_XML)
-        return json_response({"RequestId": call.request_id}, 200, {}, _JSON)
+            root = f"{call.operation}Response"
+            return Response(_xml_document(_xml(root, body)), status=200, content_type=_XML)
+        return json_response(body, 200, {}, _JSON)
 
     def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
         """The one place Alibaba error bodies are written (JSON, or XML when asked)."""
@@ -130,8 +141,7 @@ class AliyunResponder(Responder):
             headers["Retry-After"] = f"{error.retry_after:g}"
             headers["x-acs-retry-after"] = str(max(1, round(error.retry_after * 1000)))
         if _wants_xml(request):
-            xml = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields.items())
-            document = _xml_document(f"<Error>{xml}</Error>")
+            document = _xml_document(_xml("Error", fields))
             return Response(document, status=error.status, headers=headers, content_type=_XML)
         return json_response(fields, error.status, headers, _JSON)
 
@@ -173,6 +183,33 @@ class AliyunResponder(Responder):
             remove_all=_flag(params.get("All")),
             scope=params.get("Scope"),
         )
+
+
+class _Answer(NamedTuple):
+    """A read's body fields beside RequestId (a write's body is its RequestId alone)."""
+
+    fields: dict[str, Any]
+
+
+def _list_tag_resources(backend: RegionalBackend, params: Mapping[str, str]) -> _Answer:
+    """``{NextToken, TagResources: {TagResource: [...]}}``; NextToken is empty on the last page."""
+    entries, next_token = backend.list_tag_resources(
+        _required(params, "RegionId"),
+        params.get("ResourceType", ""),
+        _numbered(params, _RESOURCE_PARAM),
+        params.get("NextToken"),
+    )
+    return _Answer({"NextToken": next_token or "", "TagResources": {"TagResource": entries}})
+
+
+def _xml(name: str, value: Any) -> str:
+    """Alibaba's XML form of a JSON body: lists repeat their element, objects nest."""
+    if isinstance(value, list):
+        return "".join(_xml(name, item) for item in value)
+    if isinstance(value, dict):
+        inner = "".join(_xml(key, item) for key, item in value.items())
+        return f"<{name}>{inner}</{name}>"
+    return f"<{name}>{escape(str(value))}</{name}>"
 
 
 def _params(request: Request) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Baidu Cloud responder: the tag service (``PUT /v1/tag?delete``) and BCC instance unbind.
+"""Baidu Cloud responder: the tag service (``PUT /v1/tag?delete``, ``GET /v1/tag``) and BCC
+(``PUT /v2/instance/{id}/tag?unbind``, ``GET /v2/instance/{id}``).
 
 Requests are signed with bce-auth-v1; ``?delete`` and ``?delete=`` are the same request.
 Errors are ``{"code", "message", "requestId"}`` and every answer carries ``x-bce-request-id``.
@@ -42,12 +43,19 @@ TAG_SERVICE_VERSION = "1"
 class _Api(NamedTuple):
     provider: str
     operation: str
-    query_flag: str  # the bare query parameter naming the operation (``?delete``)
+    query_flag: str  # the bare query parameter naming the operation (``?delete``), if any
     list_name: str  # the body field holding the tags
 
 
 _TAG_DELETE = _Api("baidu-tag", "DeleteTags", "delete", "tags")
 _BCC_UNBIND = _Api("baidu-bcc", "UnbindInstanceTags", "unbind", "changeTags")
+#: By method, and by whether the path names an instance (BCC) or not (the tag service).
+_APIS = {
+    ("PUT", False): _TAG_DELETE,
+    ("PUT", True): _BCC_UNBIND,
+    ("GET", False): _Api("baidu-tag", "ListTags", "", ""),
+    ("GET", True): _Api("baidu-bcc", "GetInstance", "", ""),
+}
 
 
 class BaiduResponder(Responder):
@@ -62,15 +70,15 @@ class BaiduResponder(Responder):
         instance_id = path.get("instance_id")
         if instance_id is None and path.get("version") != TAG_SERVICE_VERSION:
             raise err.BaiduInvalidVersion()
-        api = _TAG_DELETE if instance_id is None else _BCC_UNBIND
-        if api.query_flag not in request.args:
+        api = _APIS[(request.method, instance_id is not None)]
+        if api.query_flag and api.query_flag not in request.args:
             raise err.InvalidURI()
         return Call(
             api.provider,
             api.operation,
             request_id,
-            params=dict(path),
-            body=json_body(request),
+            params=dict(path) | request.args.to_dict(),
+            body=json_body(request) if request.method == "PUT" else None,
             resource_ids=() if instance_id is None else (instance_id,),
             signature=signing.VERSION,
         )
@@ -98,6 +106,9 @@ class BaiduResponder(Responder):
             raise err.BaiduSignatureDoesNotMatch()
 
     def execute(self, request: Request, call: Call) -> Response:
+        headers = {"x-bce-request-id": call.request_id}
+        if call.operation in ("ListTags", "GetInstance"):
+            return json_response(self._read(call), 200, headers, _JSON)
         if isinstance(call.body, UnparsedBody):
             raise err.MalformedJSON()
         if call.provider == _BCC_UNBIND.provider:
@@ -108,7 +119,16 @@ class BaiduResponder(Responder):
             )
         else:
             call.result = self.backend.delete_tags(_tags(call.body, _TAG_DELETE.list_name))
-        return Response(status=200, headers={"x-bce-request-id": call.request_id})
+        return Response(status=200, headers=headers)
+
+    def _read(self, call: Call) -> dict[str, Any]:
+        """``{"tags": [...]}`` of the account, or ``{"instance": {..., "tags": [...]}}``."""
+        if call.operation == "ListTags":
+            key, value = call.params.get("tagKey") or None, call.params.get("tagValue")
+            return {"tags": [_wire(k, v) for k, v in self.backend.list_tags(key, value)]}
+        instance = self.backend.instance(call.params["instance_id"])
+        tags = [_wire(key, value) for key, value in instance.tags.items()]
+        return {"instance": {"id": instance.id, "status": "Running", "tags": tags}}
 
     def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
         """The one place Baidu error bodies are written."""
@@ -122,6 +142,10 @@ class BaiduResponder(Responder):
         if fault.kind == "throttle":
             return err.RequestRateLimitExceeded(status=fault.status, retry_after=fault.retry_after)
         return err.BaiduInternalError(status=fault.status, retry_after=fault.retry_after)
+
+
+def _wire(key: str, value: str) -> dict[str, str]:
+    return {"tagKey": key, "tagValue": value}
 
 
 def _check_time(timestamp: str, expiration: int, now: datetime) -> None:
