@@ -30,7 +30,7 @@ def test_a_selector_replaces_explicit_tags_for_every_provider(base: dict[str, An
     assert plan.selection == request
     assert plan.calls
     assert all(call.kind == "read" for call in plan.calls)
-    assert "keeping owner" in plan.summary
+    assert "(keeping owner)" in plan.summary
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,12 @@ T = TypeVar("T")
 def run_concurrently(jobs: Sequence[Callable[[], T]], limit: int) -> list[T]:
     """Run `jobs` at most `limit` at a time; results in the jobs' order.
 
-    Each job runs in a copy of this context, so its log lines carry the event's fields.
+    Each job in a thread runs in a copy of this context, so its log lines carry the event's
+    fields.
     """
     workers = max(1, min(limit, len(jobs)))
+    if workers == 1:  # one job, or no concurrency: no thread to start and wait for
+        return [job() for job in jobs]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagstrip") as pool:
         tasks = [pool.submit(copy_context().run, job) for job in jobs]
         return [task.result() for task in tasks]

@@ -8,20 +8,22 @@ full jitter, waiting at least what the provider's Retry-After asks, as long as t
 deadline allows; a 4xx that says the request is wrong is never retried. Every call yields a
 `CallResult`; a failed call never hides the others.
 
+A plan with a selector starts with read calls: `tagstrip.core.readphase.resolve` runs them
+through the same runner (same client, signing, retries and deadline) and returns the write
+plan made from what they read; the reads are reported before the writes.
+
 Providers plug in through `ProviderClient` (see `tagstrip.providers.make_client`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import email.utils
 import logging
 import random
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -30,10 +32,12 @@ from urllib.parse import quote
 
 import httpx
 
+from tagstrip.core.concurrency import run_concurrently
 from tagstrip.core.errors import ProviderError
 from tagstrip.core.models import CallResult, Plan, PlannedCall, RequestResult
+from tagstrip.core.readphase import TagPage, resolve
 from tagstrip.core.settings import Settings, get_settings
-from tagstrip.providers import make_client
+from tagstrip.providers import make_client, spec_for
 
 __all__ = [
     "ProviderClient",
@@ -52,12 +56,14 @@ for _name in ("httpx", "httpcore"):
 
 @dataclass(frozen=True)
 class Reply:
-    """A call the provider accepted: removed, or skipped because nothing was left to remove."""
+    """A call the provider accepted: removed, skipped because nothing was left to remove,
+    or read (with the page of tags it returned)."""
 
-    outcome: Literal["removed", "skipped"]
+    outcome: Literal["removed", "skipped", "read"]
     request_id: str | None
     code: str | None = None
     message: str | None = None
+    page: TagPage | None = None
 
 
 class ProviderClient(Protocol):
@@ -109,35 +115,18 @@ def execute(
 
     `http` replaces the shared client (tests, or a transport into the embedded fake cloud).
     """
-    if plan.dry_run:
-        return _request_result(plan, [_call_result(call, outcome="skipped") for call in plan.calls])
+    if plan.dry_run and plan.selection is None:
+        return _request_result(plan, _not_sent(plan))
     settings = settings or get_settings()
     client = make_client(plan.provider, settings)
     runner = _Runner(plan, client, settings, http or shared_http_client())
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for index, call in enumerate(plan.calls):
-        groups.setdefault(tuple(call.resource_ids), []).append(index)
-    results: dict[int, CallResult] = {}
-
-    def run_in_order(indexes: list[int]) -> None:
-        for index in indexes:
-            results[index] = runner.run(plan.calls[index])
-
-    workers = max(1, min(settings.concurrency, len(groups)))
     started = time.monotonic()
-    if workers == 1:  # one resource, or no concurrency: no thread to start and wait for
-        for indexes in groups.values():
-            run_in_order(indexes)
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagstrip") as pool:
-            # Each worker runs in a copy of this context, so its log lines carry the event's id.
-            tasks = [
-                pool.submit(contextvars.copy_context().run, run_in_order, indexes)
-                for indexes in groups.values()
-            ]
-            for task in tasks:
-                task.result()
-    result = _request_result(plan, [results[index] for index in range(len(plan.calls))])
+    reads: list[CallResult] = []
+    if plan.selection is not None:  # read first (even in a dry run), then plan the writes
+        spec = spec_for(plan.provider)
+        plan, reads = resolve(plan, spec, runner.exchange, settings.concurrency)
+    writes = _not_sent(plan) if plan.dry_run else _send_all(plan, runner, settings.concurrency)
+    result = _request_result(plan, reads + writes)
     log.log(
         logging.INFO if result.status == "ok" else logging.WARNING,
         "request %s %s %s",
@@ -154,6 +143,24 @@ def execute(
         },
     )
     return result
+
+
+def _not_sent(plan: Plan) -> list[CallResult]:
+    return [_call_result(call, outcome="skipped") for call in plan.calls]
+
+
+def _send_all(plan: Plan, runner: _Runner, concurrency: int) -> list[CallResult]:
+    """The calls of different resources concurrently, the calls of one resource in order."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, call in enumerate(plan.calls):
+        groups.setdefault(tuple(call.resource_ids), []).append(index)
+
+    def in_order(indexes: list[int]) -> Callable[[], list[tuple[int, CallResult]]]:
+        return lambda: [(index, runner.run(plan.calls[index])) for index in indexes]
+
+    done = run_concurrently([in_order(indexes) for indexes in groups.values()], concurrency)
+    results = dict(pair for group in done for pair in group)
+    return [results[index] for index in range(len(plan.calls))]
 
 
 @dataclass(frozen=True)
@@ -175,34 +182,38 @@ class _Runner:
         self._lock = threading.Lock()
 
     def run(self, call: PlannedCall) -> CallResult:
+        return self.exchange(call)[0]
+
+    def exchange(self, call: PlannedCall) -> tuple[CallResult, TagPage | None]:
+        """Send `call` until it succeeds, fails for good or the deadline passes; the page is
+        what a read call that succeeded returned."""
         started, attempts = time.monotonic(), 0
         while True:
             remaining = self.deadline - time.monotonic()
             if remaining <= 0:
                 message = f"not sent: the deadline of {self.settings.deadline:g}s was reached"
                 error = ProviderError(message, provider=call.provider, retryable=True)
-                return self._failed(call, _Failure(error), attempts, started)
+                return self._failed(call, _Failure(error), attempts, started), None
             attempts += 1
             outcome = self._attempt(call, remaining)
             if isinstance(outcome, Reply):
-                return self._log(
-                    _call_result(
-                        call,
-                        outcome=outcome.outcome,
-                        request_id=outcome.request_id,
-                        error_code=outcome.code,
-                        error_message=self._scrub(outcome.message),
-                        attempts=attempts,
-                        duration_ms=_ms_since(started),
-                    )
+                result = _call_result(
+                    call,
+                    outcome=outcome.outcome,
+                    request_id=outcome.request_id,
+                    error_code=outcome.code,
+                    error_message=self._scrub(outcome.message),
+                    attempts=attempts,
+                    duration_ms=_ms_since(started),
                 )
+                return self._log(result), outcome.page
             delay = self._backoff(attempts, outcome.retry_after)
             if (
                 not outcome.error.retryable
                 or attempts > self.settings.retries
                 or time.monotonic() + delay >= self.deadline
             ):
-                return self._failed(call, outcome, attempts, started)
+                return self._failed(call, outcome, attempts, started), None
             error = outcome.error
             log.info(
                 "retry %s in %.2fs after: %s",
@@ -352,13 +363,12 @@ def _request_result(plan: Plan, calls: list[CallResult]) -> RequestResult:
         calls=calls,
         skipped=plan.skipped,
         notes=plan.notes,
+        resources=plan.resources,
     )
 
 
 def _status(plan: Plan, calls: list[CallResult]) -> Literal["ok", "partial", "failed", "dry_run"]:
     failed = sum(call.outcome == "failed" for call in calls)
-    if plan.dry_run:
-        return "dry_run"
-    if not failed:
-        return "ok"
+    if not failed:  # a dry run fails only when a selector's read did
+        return "dry_run" if plan.dry_run else "ok"
     return "failed" if failed == len(calls) else "partial"

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tagstrip.core.concurrency import run_concurrently
+from tagstrip.core.errors import ProviderError
 from tagstrip.core.models import CallResult, Plan, PlannedCall, ResourceTags, Selector, Tag
 from tagstrip.core.models import TagRemovalRequest as Request
 from tagstrip.core.rules import ProviderSpec
 from tagstrip.core.selection import decide, describe
 
-__all__ = ["Exchange", "TagPage", "plan_reads", "resolve"]
+__all__ = ["Exchange", "TagPage", "plan_reads", "resolve", "unexpected_answer"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class TagPage:
 
     tags: dict[str | None, list[Tag]]
     next_call: PlannedCall | None = None
+
+
+def unexpected_answer(call: PlannedCall, status: int, problem: object) -> ProviderError:
+    """A read answered in a shape tagstrip cannot read: a failure, never guessed around."""
+    message = f"unexpected answer to {call.operation}: {problem}"
+    return ProviderError(message, provider=call.provider, status_code=status)
 
 
 #: Sends one call (with the executor's retries) and returns its result and, for a read

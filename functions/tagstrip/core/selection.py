@@ -117,7 +117,7 @@ def describe(selector: Selector) -> str:
     ]
     text = "whose " + " and ".join(parts)
     if selector.keep:
-        text += f", keeping {', '.join(selector.keep)}"
+        text += f" (keeping {', '.join(selector.keep)})"
     return text
 
 

@@ -7,12 +7,13 @@ Endpoints follow the vendor's SDK rules per region unless a base URL is configur
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
 from tagstrip.core.executor import Reply, gone_or_raise, http_retry_after
-from tagstrip.core.models import PlannedCall
+from tagstrip.core.models import PlannedCall, Tag
+from tagstrip.core.readphase import TagPage, unexpected_answer
 from tagstrip.core.settings import Settings
 from tagstrip.providers.aliyun.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.aliyun.signing import Acs3Auth, RpcV1Auth
@@ -75,9 +76,11 @@ class AliyunClient:
         return httpx.Request(call.method, f"{base}{call.path}", params=call.params, headers=headers)
 
     def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
-        if response.is_success:
-            return Reply("removed", request_id_of(response))
-        return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
+        if not response.is_success:
+            return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
+        if call.kind == "read":
+            return Reply("read", request_id_of(response), page=_tag_page(call, response))
+        return Reply("removed", request_id_of(response))
 
     def retry_after(self, response: httpx.Response) -> float | None:
         """``x-acs-retry-after`` (milliseconds) on throttling, else the standard header."""
@@ -85,3 +88,20 @@ class AliyunClient:
         if value.isdigit() and int(value) > 0:
             return int(value) / 1000
         return http_retry_after(response)
+
+
+def _tag_page(call: PlannedCall, response: httpx.Response) -> TagPage:
+    """ListTagResources: ``TagResources.TagResource`` entries; ``NextToken`` names the next
+    page, which is the same call with that token."""
+    try:
+        body: Any = response.json()
+        tags: dict[str | None, list[Tag]] = {}
+        for entry in body.get("TagResources", {}).get("TagResource", []):
+            tag = Tag(key=entry["TagKey"], value=entry.get("TagValue", ""))
+            tags.setdefault(entry["ResourceId"], []).append(tag)
+        token = body.get("NextToken") or None
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise unexpected_answer(call, response.status_code, exc) from exc
+    if token is None:
+        return TagPage(tags)
+    return TagPage(tags, call.model_copy(update={"params": {**call.params, "NextToken": token}}))

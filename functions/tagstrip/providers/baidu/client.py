@@ -8,12 +8,13 @@ instance). Both take a JSON body and answer 200 with ``x-bce-request-id``.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
 from tagstrip.core.executor import Reply, gone_or_raise, http_retry_after
-from tagstrip.core.models import PlannedCall
+from tagstrip.core.models import PlannedCall, Tag
+from tagstrip.core.readphase import TagPage, unexpected_answer
 from tagstrip.core.settings import Settings
 from tagstrip.providers.baidu.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.baidu.signing import BceAuth
@@ -42,7 +43,9 @@ class BaiduClient:
 
     def request(self, call: PlannedCall) -> httpx.Request:
         base = self._endpoint or default_endpoint(self.provider, call.region)
-        body = json.dumps(call.body, ensure_ascii=False, separators=(",", ":")).encode()
+        body = None
+        if call.body is not None:
+            body = json.dumps(call.body, ensure_ascii=False, separators=(",", ":")).encode()
         return httpx.Request(
             call.method,
             f"{base}{call.path}",
@@ -52,9 +55,24 @@ class BaiduClient:
         )
 
     def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
-        if response.is_success:
-            return Reply("removed", request_id_of(response))
-        return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
+        if not response.is_success:
+            return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
+        if call.kind == "read":
+            return Reply("read", request_id_of(response), page=_tag_page(call, response))
+        return Reply("removed", request_id_of(response))
 
     def retry_after(self, response: httpx.Response) -> float | None:
         return http_retry_after(response)
+
+
+def _tag_page(call: PlannedCall, response: httpx.Response) -> TagPage:
+    """``GET /v1/tag``: ``{"tags": [...]}`` of the account; ``GET /v2/instance/{id}``:
+    ``{"instance": {..., "tags": [...]}}`` (tags may be null on an untagged instance)."""
+    try:
+        body: Any = response.json()
+        items = body["tags"] if call.provider == "baidu-tag" else body["instance"]["tags"]
+        tags = [Tag(key=item["tagKey"], value=item.get("tagValue") or "") for item in items or []]
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise unexpected_answer(call, response.status_code, exc) from exc
+    owner = call.resource_ids[0] if call.resource_ids else None
+    return TagPage({owner: tags})

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
 from tagstrip.core.executor import Reply, gone_or_raise, http_retry_after
-from tagstrip.core.models import PlannedCall
+from tagstrip.core.models import PlannedCall, Tag
+from tagstrip.core.readphase import TagPage, unexpected_answer
 from tagstrip.core.settings import Settings
 from tagstrip.providers.huawei.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.huawei.signing import SdkHmacSha256Auth
@@ -45,15 +46,29 @@ class HuaweiEcsClient:
         project = _PROJECT.match(call.path)
         if project:
             headers["X-Project-Id"] = project["project"]
-        body = json.dumps(call.body, ensure_ascii=False, separators=(",", ":")).encode()
+        body = None
+        if call.body is not None:
+            body = json.dumps(call.body, ensure_ascii=False, separators=(",", ":")).encode()
         return httpx.Request(
             call.method, f"{base}{call.path}", params=call.params, headers=headers, content=body
         )
 
     def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
-        if response.is_success:
-            return Reply("removed", request_id_of(response))
-        return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
+        if not response.is_success:
+            return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
+        if call.kind == "read":
+            return Reply("read", request_id_of(response), page=_tag_page(call, response))
+        return Reply("removed", request_id_of(response))
 
     def retry_after(self, response: httpx.Response) -> float | None:
         return http_retry_after(response)
+
+
+def _tag_page(call: PlannedCall, response: httpx.Response) -> TagPage:
+    """ShowServerTags: ``{"tags": [{"key", "value"}]}`` of the one server in the path."""
+    try:
+        body: Any = response.json()
+        tags = [Tag(key=item["key"], value=item.get("value", "")) for item in body["tags"]]
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise unexpected_answer(call, response.status_code, exc) from exc
+    return TagPage({call.resource_ids[0]: tags})
