@@ -80,4 +80,4 @@ bench-smoke: $(BENCH_STAMP)
 
 ## bench-profile: pyinstrument profiles of the first event and of warm events (bench/profiles/)
 bench-profile: $(BENCH_STAMP)
-	$(BENCH_VENV)/bin/python bench/profile.py
+	$(BENCH_VENV)/bin/python bench/hotspots.py

@@ -49,6 +49,7 @@ SECRET_VARIABLES = (
     "BAIDUCLOUD_SECURITY_TOKEN",
     "TAGSTRIP_WEBHOOK_SECRET",
 )
+_SECRET_NAMES = tuple(os.fsencode(name) for name in SECRET_VARIABLES)
 _REDACTED = "***"
 #: Secrets shorter than this are not scrubbed: replacing "a" everywhere would garble lines.
 _MIN_SECRET = 4
@@ -98,8 +99,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             data["error_type"] = record.exc_info[0].__name__
             data["exception"] = self.formatException(record.exc_info)
-        # The secrets are read once per line, not once per string in it.
-        forms = _secret_forms(_configured_secrets(os.environ))
+        forms = _current_forms()  # once per line, not once per string in it
         return _redact(json.dumps(_scrub(data, forms), ensure_ascii=False, default=str), forms)
 
 
@@ -129,7 +129,7 @@ def configure_logging(level: int = logging.INFO) -> logging.Logger:
 
 def redact(text: str) -> str:
     """`text` with every configured secret replaced by ``***``."""
-    return _redact(text, _secret_forms(_configured_secrets(os.environ)))
+    return _redact(text, _current_forms())
 
 
 def _redact(text: str, forms: tuple[str, ...]) -> str:
@@ -138,6 +138,25 @@ def _redact(text: str, forms: tuple[str, ...]) -> str:
     for secret in forms:
         text = text.replace(secret, _REDACTED)
     return text
+
+
+def _current_forms() -> tuple[str, ...]:
+    """The forms of the secrets configured right now. The variables are read on every call
+    (a host or a test may change them), through the bytes view of the environment, which
+    skips decoding; they are parsed once per distinct set of values."""
+    if not os.supports_bytes_environ:  # Windows has no bytes view
+        return _secret_forms(_configured_secrets(os.environ))
+    return _forms_of(tuple(os.environb.get(name) for name in _SECRET_NAMES))
+
+
+@lru_cache(maxsize=8)
+def _forms_of(values: tuple[bytes | None, ...]) -> tuple[str, ...]:
+    environ = {
+        name: os.fsdecode(value)
+        for name, value in zip(SECRET_VARIABLES, values, strict=True)
+        if value is not None
+    }
+    return _secret_forms(_configured_secrets(environ))
 
 
 def _configured_secrets(environ: Mapping[str, str]) -> tuple[str, ...]:
@@ -159,6 +178,8 @@ def _scrub(value: Any, forms: tuple[str, ...]) -> Any:
     """Strings redacted before encoding, so a secret holding quotes is caught as well."""
     if isinstance(value, str):
         return _redact(value, forms)
+    if value is None or isinstance(value, int | float):  # most fields: skip the ABC checks
+        return value
     if isinstance(value, Mapping):
         return {str(k): _scrub(v, forms) for k, v in value.items()}
     if isinstance(value, list | tuple):
