@@ -37,6 +37,7 @@ def all_pages(send: Any, params: dict[str, str]) -> tuple[list[dict[str, str]], 
 
 
 def test_ecs_list_tag_resources_answers_the_documented_shape(seeded_cloud: FakeCloud) -> None:
+    seeded_cloud.backends.aliyun_ecs.list_page_size = 50
     response = vendors.ecs(seeded_cloud, "ListTagResources", **TWO)
     body = response.json()
     assert set(body) == {"RequestId", "NextToken", "TagResources"}
@@ -66,6 +67,7 @@ def test_ecs_list_is_signed_by_the_v3_sdk_too(seeded_cloud: FakeCloud) -> None:
 
 
 def test_xml_answers_nest_and_repeat(seeded_cloud: FakeCloud) -> None:
+    seeded_cloud.backends.aliyun_ecs.list_page_size = 50
     params = {"Action": "ListTagResources", "Version": vendors.ECS_VERSION, **TWO}
     response = vendors.aliyun_v1(seeded_cloud, params, fmt="XML")
     root = ElementTree.fromstring(response.text)

@@ -23,7 +23,13 @@ from ..conftest import SEED_FILE
 from . import vendors
 
 EVENTS = SEED_FILE.parents[1]
-SAMPLES = sorted([*EVENTS.glob("canonical/*.json"), *EVENTS.glob("native/*.json")])
+SAMPLES = sorted(
+    [
+        *EVENTS.glob("canonical/*.json"),
+        *EVENTS.glob("native/*.json"),
+        *EVENTS.glob("selectors/*.json"),
+    ]
+)
 
 
 def test_fixture_points_tagstrip_at_the_fake(fake_cloud: FakeCloud) -> None:

@@ -11,7 +11,13 @@ from tagstrip.core.errors import InvalidRequest
 from tagstrip.core.pipeline import plan_request, validate_batch
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
-GOOD = sorted([*EVENTS.glob("canonical/*.json"), *EVENTS.glob("native/*.json")])
+GOOD = sorted(
+    [
+        *EVENTS.glob("canonical/*.json"),
+        *EVENTS.glob("native/*.json"),
+        *EVENTS.glob("selectors/*.json"),
+    ]
+)
 
 #: Each deliberately bad request-shaped sample and the errors (path, code or type) it must produce.
 BAD = {
@@ -26,6 +32,7 @@ BAD = {
         ("resource_ids", "not_applicable"),
         ("tags.0.key", "TagExceptions.TagKeyEmpty"),
     ],
+    "selector-nested-regex.json": [("selector.key_regex", "unsafe_pattern")],
 }
 
 
