@@ -10,14 +10,12 @@ size is not documented (50 is assumed), and `list_page_size` lets tests force pa
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from tagstrip.fakecloud.backends.common import Resource, TagRef, remove_matching
+from tagstrip.fakecloud.backends.common import Resource, TagRef, one_page, remove_matching
 from tagstrip.fakecloud.errors import aliyun as err
 
 __all__ = [
@@ -57,7 +55,6 @@ REDIS_SCOPES = ("custom", "system")
 #: ListTagResources of ECS takes a few types that the untag APIs do not.
 LIST_TYPES = UNTAG_TYPES | {"activation", "managedinstance"}
 LIST_MAX_RESOURCES = 50
-_TOKEN_PREFIX = "fake-page:"
 
 
 _PREFIX_TYPES = {prefix: kind for kind, prefix in REMOVE_TAGS_TYPES.items()} | _OTHER_PREFIXES
@@ -159,9 +156,7 @@ class RegionalBackend(ABC):
             if (resource := resources.get(rid)) is not None and resource.type == resource_type
             for key, value in resource.tags.items()
         ]
-        start = _page_start(next_token)
-        end = start + self.list_page_size
-        return entries[start:end], _page_token(end) if end < len(entries) else None
+        return one_page(entries, next_token, self.list_page_size, err.InvalidNextToken)
 
     def state(self) -> list[dict[str, Any]]:
         return [
@@ -268,24 +263,6 @@ class AliyunRedisBackend(RegionalBackend):
             raise err.InvalidDbInstanceIdNotFound()
         by_key = [TagRef(tag.key) for tag in tags]
         return {rid: _untag(resources[rid], by_key) for rid in resource_ids}
-
-
-def _page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{_TOKEN_PREFIX}{offset}".encode()).decode()
-
-
-def _page_start(token: str | None) -> int:
-    """The offset a NextToken stands for; a token the fake did not issue is refused."""
-    if not token:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        raise err.InvalidNextToken() from None
-    offset = text.removeprefix(_TOKEN_PREFIX)
-    if offset == text or not offset.isdigit():
-        raise err.InvalidNextToken()
-    return int(offset)
 
 
 def _check_type(resource_type: str, valid: frozenset[str] | dict[str, str]) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import base64
+import binascii
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-__all__ = ["Resource", "TagRef", "remove_matching"]
+__all__ = ["Resource", "TagRef", "one_page", "remove_matching"]
+
+T = TypeVar("T")
+_TOKEN_PREFIX = "fake-page:"
 
 
 class TagRef(NamedTuple):
@@ -51,3 +56,27 @@ def remove_matching(tags: dict[str, str], refs: Iterable[TagRef]) -> dict[str, s
     for key in removed:
         del tags[key]
     return removed
+
+
+def one_page(
+    items: Sequence[T], token: str | None, size: int, invalid: Callable[[], Exception]
+) -> tuple[list[T], str | None]:
+    """The page of `items` an opaque `token` names (none: the first), and the next page's
+    token (None on the last page). A token the fake did not issue raises `invalid()`."""
+    start = _page_start(token, invalid)
+    end = start + size
+    next_token = base64.urlsafe_b64encode(f"{_TOKEN_PREFIX}{end}".encode()).decode()
+    return list(items[start:end]), next_token if end < len(items) else None
+
+
+def _page_start(token: str | None, invalid: Callable[[], Exception]) -> int:
+    if not token:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(token.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise invalid() from None
+    offset = text.removeprefix(_TOKEN_PREFIX)
+    if offset == text or not offset.isdigit():
+        raise invalid()
+    return int(offset)
