@@ -18,7 +18,6 @@ from cloudevents.http.event import CloudEvent
 from werkzeug.exceptions import HTTPException
 
 from tagstrip.core.logging import configure_logging
-from tagstrip.handlers.http import json_response
 
 configure_logging()  # JSON lines, one handler however often this module is loaded
 
@@ -65,5 +64,14 @@ def handler(event: Any, context: Any = None) -> Any:
 def _framework_refusal(error: HTTPException) -> flask.Response:
     """The framework's own 4xx, without its echo of the request headers: on Alibaba FC those
     carry the function's temporary credentials (x-fc-access-key-secret, x-fc-security-token)."""
-    status = error.code or 500
-    return json_response(status, {"error": (error.name or "error").lower().replace(" ", "_")})
+    from tagstrip.handlers import framework
+
+    return framework.refusal(error).flask()
+
+
+@functions_framework.errorhandler(Exception)  # type: ignore[untyped-decorator]
+def _unhandled(error: Exception) -> flask.Response:
+    """A request the framework could not read: 400; a failure of ours: 500, delivered again."""
+    from tagstrip.handlers import framework
+
+    return framework.unhandled(error).flask()

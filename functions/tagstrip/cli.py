@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from tagstrip.core.errors import ConfigurationError, InvalidRequest
 from tagstrip.core.pipeline import plan_request, validate_batch
+from tagstrip.sources._wire import document
 
 __all__ = ["main"]
 
@@ -115,7 +116,7 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _load(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return document(path.read_bytes())  # bad UTF-8, bad JSON, too deep: InvalidRequest
 
 
 if __name__ == "__main__":

@@ -35,16 +35,26 @@ def _is_http_trigger(event: object) -> bool:
 
 def _http(event: Mapping[str, Any]) -> Answer:
     method = str(event.get("httpMethod", "")).upper()
-    if event.get("path") in webhook.HEALTH_PATHS:
+    path = event.get("path")
+    if isinstance(path, str) and path in webhook.HEALTH_PATHS:
         return webhook.health(method)
-    headers = {str(k): str(v) for k, v in (event.get("headers") or {}).items()}
-    mimetype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
 
     def work() -> Answer:
+        headers = _headers(event)
+        mimetype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         body = _body(event)
         return webhook.webhook(method, mimetype.split(";")[0].strip(), headers, body)
 
     return webhook.guarded(work)
+
+
+def _headers(event: Mapping[str, Any]) -> dict[str, str]:
+    headers = event.get("headers") or {}
+    if not isinstance(headers, Mapping):
+        raise HttpProblem(
+            400, "invalid_headers", "the HTTP trigger event's headers must be an object"
+        )
+    return {str(k): str(v) for k, v in headers.items()}
 
 
 def _body(event: Mapping[str, Any]) -> bytes:
