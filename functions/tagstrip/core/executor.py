@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
@@ -330,8 +330,10 @@ def _transport_errors(provider: str) -> Iterator[None]:
         raise ProviderError(message, provider=provider, retryable=True) from exc
 
 
+@lru_cache(maxsize=8)
 def _secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
-    """Each secret as sent and as percent-encoded once and twice (as in a v1 string to sign)."""
+    """Each secret as sent and as percent-encoded once and twice (as in a v1 string to sign);
+    computed once per set of secrets, not once per request."""
     forms = set()
     for secret in secrets:
         once = quote(secret, safe="~")

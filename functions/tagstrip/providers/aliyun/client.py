@@ -16,7 +16,7 @@ from tagstrip.core.models import PlannedCall, Tag
 from tagstrip.core.readphase import TagPage, unexpected_answer
 from tagstrip.core.settings import Settings
 from tagstrip.providers.aliyun.errors import GONE_CODES, parse_error, request_id_of
-from tagstrip.providers.aliyun.signing import Acs3Auth, RpcV1Auth
+from tagstrip.providers.aliyun.signing import Acs3Auth, RpcV1Auth, acs3_canonical_query
 
 __all__ = ["AliyunClient", "default_endpoint"]
 
@@ -73,7 +73,11 @@ class AliyunClient:
             "x-acs-version": call.api_version,
             "accept": "application/json",
         }
-        return httpx.Request(call.method, f"{base}{call.path}", params=call.params, headers=headers)
+        # The query goes out in the canonical form the signature covers, so the signer keeps
+        # the URL as built (httpx parses every URL it is given in pure Python).
+        query = acs3_canonical_query(call.params.items())
+        url = f"{base}{call.path}?{query}" if query else f"{base}{call.path}"
+        return httpx.Request(call.method, url, headers=headers)
 
     def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
         if not response.is_success:

@@ -243,7 +243,9 @@ class Acs3Auth(_AliyunAuth):
             headers["x-acs-accesskey-id"] = self.access_key_id
             headers["x-acs-security-token"] = self._security_token
         query = request.url.params.multi_items()
-        request.url = request.url.copy_with(query=acs3_canonical_query(query).encode() or None)
+        canonical_query = acs3_canonical_query(query).encode()
+        if request.url.query != canonical_query:  # a query sent canonical needs no new URL
+            request.url = request.url.copy_with(query=canonical_query or None)
         signed = sorted(
             name
             for name in (key.lower() for key in headers)
