@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean package checkov checkov-venv
+.PHONY: demo test lint clean package checkov checkov-venv openapi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: $(STAMP)
 ## test: lint, then the whole test suite
 test: lint checkov
 	$(BIN)/pytest
+
+## openapi: regenerate openapi.json (the webhook's contract) from the pydantic models
+openapi: $(STAMP)
+	$(BIN)/python -m tagstrip.handlers.openapi > openapi.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

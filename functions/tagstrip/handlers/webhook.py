@@ -28,9 +28,18 @@ from tagstrip.handlers.report import Report, carry_out, http_status, rejected
 from tagstrip.sources import ticketing
 from tagstrip.sources.webhook_auth import WebhookVerifier
 
-__all__ = ["HEALTH_PATHS", "guarded", "handle_http", "health", "webhook"]
+__all__ = [
+    "HEALTH_PATHS",
+    "OPENAPI_PATH",
+    "contract",
+    "guarded",
+    "handle_http",
+    "health",
+    "webhook",
+]
 
 HEALTH_PATHS = frozenset({"/healthz", "/healthz/"})
+OPENAPI_PATH = "/openapi.json"
 log = logging.getLogger("tagstrip")
 
 
@@ -38,12 +47,23 @@ def handle_http(request: flask.Request) -> flask.Response:
     """``remove_tags_http``: the health check, or one webhook delivery."""
     if request.path in HEALTH_PATHS:
         return health(request.method).flask()
+    if request.path == OPENAPI_PATH:
+        return contract(request.method).flask()
 
     def work() -> Answer:
         body = read_body(request, max_bytes=get_settings().max_body_bytes)
         return webhook(request.method, request.mimetype, dict(request.headers), body)
 
     return guarded(work).flask()
+
+
+def contract(method: str) -> Answer:
+    """``GET /openapi.json``: the webhook's OpenAPI document; no signature, no cloud."""
+    if method not in ("GET", "HEAD"):
+        return HttpProblem(405, "method_not_allowed", "use GET", {"Allow": "GET"}).answer()
+    from tagstrip.handlers import openapi  # only this path needs the schema machinery
+
+    return Answer(200, openapi.document())
 
 
 def health(method: str) -> Answer:
