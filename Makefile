@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean package checkov checkov-venv openapi
+.PHONY: demo test lint clean package checkov checkov-venv openapi fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: lint checkov
 ## openapi: regenerate openapi.json (the webhook's contract) from the pydantic models
 openapi: $(STAMP)
 	$(BIN)/python -m tagstrip.handlers.openapi > openapi.json
+
+## fuzz: coverage-guided fuzzing (atheris) of the parsers and the core, seeded with events/;
+## FUZZ_SECONDS=60 by default; crashes land in .fuzz/. Not part of make test.
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	mkdir -p .fuzz/corpus
+	$(BIN)/python fuzz/run.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.fuzz/ .fuzz/corpus events
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
