@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean package checkov checkov-venv openapi fuzz
+.PHONY: demo test lint clean package checkov checkov-venv openapi fuzz load
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
 	mkdir -p .fuzz/corpus
 	$(BIN)/python fuzz/run.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.fuzz/ .fuzz/corpus events
+
+## load: the reliability load check (bench/load.py): 20 s of concurrent signed webhook requests
+## to gunicorn while the fake cloud injects faults; fails if any tag is left behind
+load: $(STAMP)
+	$(BIN)/python bench/load.py --seconds 20
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

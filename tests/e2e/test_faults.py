@@ -257,3 +257,20 @@ def test_a_failed_webhook_delivery_is_not_a_duplicate_when_the_sender_retries(
     duplicate = webhook_client.post("/", data=body, headers=headers)
     assert (duplicate.status_code, duplicate.json["status"]) == (200, "duplicate")
     assert_removed_once(cloud)
+
+
+def test_a_partly_failed_webhook_delivery_is_not_a_duplicate_when_resent(
+    webhook_client: Client, cloud: FakeCloud
+) -> None:
+    """207 with retryable calls: the sender resends the same signed request, and it must be
+    carried out, not dropped as a duplicate (found by bench/load.py --retries 0)."""
+    cloud.faults.server_error("aliyun-ecs", resource_id="i-bp1def", times=6)
+    body = json.dumps(load_event("canonical/aliyun-ecs-2018-profile.json")).encode()
+    headers = signed_headers(body)
+    first = webhook_client.post("/", data=body, headers=headers)
+    assert first.status_code == 207, first.json
+    assert first.json["results"][0]["retryable"] is True
+    again = webhook_client.post("/", data=body, headers=headers)
+    assert (again.status_code, again.json["status"]) == (200, "ok"), again.json
+    assert tags_of(cloud, "aliyun-ecs", "i-bp1def") == {"owner": "team-b", "keep": "yes"}
+    assert_removed_once(cloud)

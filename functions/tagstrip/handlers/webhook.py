@@ -124,9 +124,11 @@ def webhook(method: str, mimetype: str, headers: Mapping[str, str], body: bytes)
         verifier.release(verified)
         raise
     status = http_status([report])
-    if status < 500:
+    if status < 500 and not report.transient:
         return Answer(status, report.to_dict())
-    verifier.release(verified)  # the sender's retry must not be dropped as a duplicate
+    # Failed on our side, wholly or partly (a 207 with retryable calls): the sender's retry
+    # must not be dropped as a duplicate.
+    verifier.release(verified)
     return Answer(status, report.to_dict(), _retry_after(report) if status == 503 else {})
 
 
