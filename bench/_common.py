@@ -160,10 +160,22 @@ def table(figures: Sequence[Figure]) -> str:
 
 
 def parser(description: str) -> argparse.ArgumentParser:
+    """The scripts' common options; also makes SIGTERM unwind like Ctrl-C, so the servers a
+    script started are stopped on the way out."""
+    unwind_on_sigterm()
     args = argparse.ArgumentParser(description=description)
     args.add_argument("--smoke", action="store_true", help="a few iterations: structure only")
     args.add_argument("--json", type=Path, help="write the figures here as JSON")
     return args
+
+
+def unwind_on_sigterm() -> None:
+    """SIGTERM raises KeyboardInterrupt, so context managers stop what they started."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
 
 
 def report(script: str, figures: Sequence[Figure], path: Path | None) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def heaviest(module: str, path: Path, count: int = 12) -> list[tuple[str, float]
 
 def main() -> None:
     args = parser(__doc__ or "").parse_args()
-    rounds = 1 if args.smoke else 7
+    rounds = 1 if args.smoke else 9
     with FakeCloudProcess() as cloud:
         cloud.seed(ecs_seed([RESOURCE]))
         env = server_env(cloud)

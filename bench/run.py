@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import BENCH, Figure, Series, table
+from _common import BENCH, Figure, Series, table, unwind_on_sigterm
 
 SCRIPTS = ("coldstart", "per_event", "throughput", "fanout", "minimality", "memory")
 
@@ -45,6 +45,7 @@ def main() -> None:
     args.add_argument("--only", action="append", choices=SCRIPTS)
     args.add_argument("--json", type=Path, default=BENCH / "results.json")
     options = args.parse_args()
+    unwind_on_sigterm()
     figures: list[dict[str, Any]] = []
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="tagstrip-bench-") as scratch:
@@ -55,11 +56,17 @@ def main() -> None:
             started = time.perf_counter()
             print(f"== {script}", flush=True)
             with log.open("w") as errors:
-                done = subprocess.run(command, stderr=errors, stdout=subprocess.DEVNULL)
+                child = subprocess.Popen(command, stderr=errors, stdout=subprocess.DEVNULL)
+                try:
+                    returncode = child.wait()
+                finally:
+                    if child.poll() is None:  # interrupted: let the script stop its servers
+                        child.terminate()
+                        child.wait(30)
             timings[script] = round(time.perf_counter() - started, 1)
-            if done.returncode != 0:
+            if returncode != 0:
                 sys.stderr.write(log.read_text()[-4000:])
-                raise SystemExit(f"bench/{script}.py failed ({done.returncode})")
+                raise SystemExit(f"bench/{script}.py failed ({returncode})")
             figures += json.loads(out.read_text())["figures"]
     print(table([figure_from(f) for f in figures]))
     results = {
