@@ -199,7 +199,7 @@ def test_the_function_answers_within_its_deadline(
     """A provider that never answers in time: 503 (worth retrying) soon after the deadline."""
     monkeypatch.setenv("TAGSTRIP_DEADLINE", "1")
     reset_settings()
-    cloud.faults.latency(2.5, "huawei-ecs")
+    cloud.faults.latency(3.0, "huawei-ecs")
     started = time.monotonic()
     response = post_signed(load_event("canonical/huawei-ecs.json"))
     webhook_took = time.monotonic() - started
@@ -209,8 +209,8 @@ def test_the_function_answers_within_its_deadline(
     assert (response.status_code, queued.status_code) == (503, 503), response.json
     call = response.json["results"][0]["calls"][0]
     assert (call["outcome"], call["retryable"]) == ("failed", True)
-    assert webhook_took < 2.0
-    assert queue_took < 2.0
+    assert webhook_took < 2.5  # the deadline (1 s) and some slack, not the stall (3 s)
+    assert queue_took < 2.5
     cloud.faults.clear()
     _wait_for_stalled_requests(cloud, expected=2)
 
