@@ -289,7 +289,9 @@ def server_env(cloud: FakeCloudProcess | None, **extra: str) -> dict[str, str]:
     return env
 
 
-def spawn_function(source: Path, target: str, port: int, env: Mapping[str, str]) -> Any:
+def spawn_function(
+    source: Path, target: str, port: int, env: Mapping[str, str], bootstrap: Path = BOOTSTRAP
+) -> Any:
     """One function served the production way: functions/bootstrap (gunicorn, gthread)."""
     env = {
         **env,
@@ -299,7 +301,7 @@ def spawn_function(source: Path, target: str, port: int, env: Mapping[str, str])
         "FUNCTION_SIGNATURE_TYPE": "http",
     }
     return subprocess.Popen(
-        [str(BOOTSTRAP)],
+        [str(bootstrap)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -20,14 +20,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from importlib import metadata
 from pathlib import Path
 
 from _common import (
     APPS,
+    BOOTSTRAP,
     FUNCTIONS,
     MAIN,
     FakeCloudProcess,
@@ -44,12 +48,18 @@ from _common import (
     stop,
     wait_until_answered,
 )
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 RESOURCE = "i-coldstart01"
 
 
 def cold_start(
-    source: Path, target: str, env: dict[str, str], check: Callable[[bytes], None]
+    source: Path,
+    target: str,
+    env: dict[str, str],
+    check: Callable[[bytes], None],
+    bootstrap: Path = BOOTSTRAP,
 ) -> Callable[[], float]:
     """One measurement: seconds from spawn to the first answered event."""
     body = json.dumps(ecs_event([RESOURCE])).encode()
@@ -59,7 +69,7 @@ def cold_start(
 
         port = free_port()
         started = time.perf_counter()
-        process = spawn_function(source, target, port, env)
+        process = spawn_function(source, target, port, env, bootstrap)
         try:
             status, answer = wait_until_answered(port, body, lambda: signed_headers(body))
             elapsed = time.perf_counter() - started
@@ -134,6 +144,50 @@ def heaviest(module: str, path: Path, count: int = 12) -> list[tuple[str, float]
     return [(name, us / 1000) for name, us in ranked]
 
 
+def _without_bytecode(rounds: int) -> dict[str, list[float]]:
+    """tagstrip's cold start as packaged: functions/ and its dependencies without any .pyc
+    (the zip and the image ship none and write none, so every start compiles them), against
+    the same start with bytecode. The copies sit first on PYTHONPATH; the standard library
+    keeps its bytecode, as on the platforms."""
+    with tempfile.TemporaryDirectory() as scratch, FakeCloudProcess() as cloud:
+        cloud.seed(ecs_seed([RESOURCE]))
+        copies = Path(scratch)
+        shutil.copytree(FUNCTIONS, copies / "functions", ignore=_NO_BYTECODE)
+        for path, relative in _runtime_files():
+            (copies / "site" / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copies / "site" / relative)
+        source = server_env(cloud, PYTHONPATH=str(copies / "site"))
+        packaged = copies / "functions" / "bootstrap"
+        subjects = {
+            "source": cold_start(
+                copies / "functions" / "main.py", "remove_tags_http", source, _removed, packaged
+            ),
+            "bytecode": cold_start(MAIN, "remove_tags_http", server_env(cloud), _removed),
+        }
+        return alternate(subjects, rounds)
+
+
+_NO_BYTECODE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+
+
+def _runtime_files() -> Iterator[tuple[Path, Path]]:
+    """(file, path under site-packages) of every distribution tagstrip needs at run time:
+    its [project] dependencies and theirs, as `make package` vendors them, without bytecode."""
+    seen: set[str] = set()
+    pending = [Requirement(text) for text in metadata.requires("tagstrip") or []]
+    while pending:
+        requirement = pending.pop()
+        name = canonicalize_name(requirement.name)
+        if name in seen or (requirement.marker and not requirement.marker.evaluate()):
+            continue
+        seen.add(name)
+        distribution = metadata.distribution(name)
+        pending += [Requirement(text) for text in distribution.requires or []]
+        for file in distribution.files or []:
+            if "__pycache__" not in file.parts and file.suffix != ".pyc":
+                yield Path(str(distribution.locate_file(file))), Path(str(file))
+
+
 def main() -> None:
     args = parser(__doc__ or "").parse_args()
     rounds = 1 if args.smoke else 9
@@ -157,6 +211,7 @@ def main() -> None:
         },
         rounds,
     )
+    packaged = _without_bytecode(1 if args.smoke else 3)
     tagstrip = Series("tagstrip remove_tags_http", "s", samples["tagstrip"])
     figures = [
         Figure(
@@ -183,6 +238,14 @@ def main() -> None:
             "",
             None,
             {"heaviest_imports_of_main_ms": heaviest("main", FUNCTIONS)},
+        ),
+        Figure(
+            "cold_start_without_bytecode",
+            "cold start, no bytecode (as packaged) / with",
+            Series("no .pyc in functions/ and deps", "s", packaged["source"]),
+            Series("bytecode compiled", "s", packaged["bytecode"]),
+            "",
+            None,
         ),
     ]
     report("coldstart", figures, args.json)

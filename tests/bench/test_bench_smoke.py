@@ -19,7 +19,12 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 SCRIPTS = ("coldstart", "per_event", "throughput", "fanout", "minimality", "memory")
 FIGURES = {
-    "coldstart": {"cold_start_vs_hello", "cold_start_vs_sdk", "import_main_vs_hello"},
+    "coldstart": {
+        "cold_start_vs_hello",
+        "cold_start_vs_sdk",
+        "import_main_vs_hello",
+        "cold_start_without_bytecode",
+    },
     "per_event": {"per_event_vs_bare_httpx"},
     "throughput": {"throughput_vs_hello"},
     "fanout": {"fanout_vs_waves"},
