@@ -8,11 +8,13 @@ the state that makes the sample events meaningful.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tagstrip.core.logging import SECRET_VARIABLES
 from tagstrip.core.settings import reset_settings
 from tagstrip.fakecloud import FakeCloud
 
@@ -53,6 +55,35 @@ def _fresh_settings() -> Iterator[None]:
     reset_settings()
     yield
     reset_settings()
+
+
+class _SecretGuard(logging.Handler):
+    """Notes every ``tagstrip`` log record that holds a secret configured in the environment
+    (raw, before the JSON formatter's redaction), so each test of the suite is checked."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        secrets = [
+            part.strip()
+            for name in SECRET_VARIABLES
+            for part in os.environ.get(name, "").split(",")
+            if len(part.strip()) >= 4
+        ]
+        text = f"{record.getMessage()} {vars(record)!r}"
+        self.leaks += [f"{record.name}: {name!r}" for name in secrets if name in text]
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_any_log_line() -> Iterator[None]:
+    guard = _SecretGuard()
+    logger = logging.getLogger("tagstrip")
+    logger.addHandler(guard)
+    yield
+    logger.removeHandler(guard)
+    assert not guard.leaks, f"secrets logged: {guard.leaks}"
 
 
 @pytest.fixture(autouse=True)

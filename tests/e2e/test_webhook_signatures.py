@@ -98,8 +98,8 @@ def test_rotation(
 ) -> None:
     """New secret first, old second: both verify; once the old is removed it is refused."""
     monkeypatch.setenv("TAGSTRIP_WEBHOOK_SECRET", f"{NEW_SECRET},{SECRET}")
-    for secret in (NEW_SECRET, SECRET):
-        body = json.dumps({**load_event("canonical/huawei-ecs.json"), "id": secret}).encode()
+    for name, secret in (("new", NEW_SECRET), ("old", SECRET)):
+        body = json.dumps({**load_event("canonical/huawei-ecs.json"), "id": name}).encode()
         response = post(webhook_client, body, **{"X-Hub-Signature-256": hub(secret, body)})
         assert response.status_code == 200, response.json
     monkeypatch.setenv("TAGSTRIP_WEBHOOK_SECRET", NEW_SECRET)
