@@ -46,6 +46,7 @@ def main() -> None:
     args.add_argument("--json", type=Path, default=BENCH / "results.json")
     options = args.parse_args()
     unwind_on_sigterm()
+    load_before = os.getloadavg()
     figures: list[dict[str, Any]] = []
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="tagstrip-bench-") as scratch:
@@ -74,6 +75,8 @@ def main() -> None:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
         },
         "smoke": options.smoke,
         "seconds": timings,
