@@ -33,6 +33,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as exc:
         sys.stderr.write(f"configuration error: {exc}\n")
         return EXIT_FAILED
+    except InvalidRequest as exc:  # an event file that is not JSON at all
+        sys.stderr.write("invalid event\n")
+        sys.stderr.writelines(f"  {error}\n" for error in exc.errors)
+        return EXIT_INVALID
+    except OSError as exc:
+        sys.stderr.write(f"cannot read {exc.filename}: {exc.strerror}\n")
+        return EXIT_INVALID
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -91,7 +98,7 @@ def _plan(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
         except InvalidRequest as exc:
             status = EXIT_INVALID
             err.write(f"{path}: invalid request\n")
-            err.writelines(f"  {e.path}: {e.message}\n" for e in exc.errors)
+            err.writelines(f"  {error}\n" for error in exc.errors)
             continue
         out.write(json.dumps([p.model_dump(mode="json") for p in plans], indent=2) + "\n")
     return status

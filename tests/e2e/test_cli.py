@@ -168,3 +168,39 @@ def test_invoke_without_credentials_names_the_variable_without_a_traceback(
         "configuration error: baidu-bcc needs credentials: "
         "set BAIDUCLOUD_ACCESS_KEY and BAIDUCLOUD_SECRET_KEY\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{"a": ', "invalid event\n  (root): not valid JSON"),
+        (b"\xff\xfe", "invalid event\n  (root):"),
+    ],
+)
+def test_invoke_of_a_file_that_is_not_json_exits_2_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, expected: str
+) -> None:
+    event = tmp_path / "event.json"
+    event.write_bytes(content)
+    status, out, err = run_cli(capsys, "invoke", str(event))
+    assert (status, out) == (2, "")
+    assert err.startswith(expected)
+    assert "Traceback" not in err
+
+
+def test_missing_event_file_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = run_cli(capsys, "invoke", str(tmp_path / "missing.json"))
+    assert status == 2
+    assert err == f"cannot read {tmp_path / 'missing.json'}: No such file or directory\n"
+
+
+def test_echoed_input_cannot_rewrite_the_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"provider": "aliyun-ecs", "x\u001b[2J\u202e\nkey": 1}))
+    status, _, err = run_cli(capsys, "plan", str(event))
+    assert status == 2
+    assert "\u001b" not in err
+    assert "\u202e" not in err
+    assert "x\\x1b[2J\\u202e\\nkey: Extra inputs are not permitted" in err

@@ -54,9 +54,22 @@ class FieldError:
             data["provider_code"] = self.provider_code
         return data
 
+    def __str__(self) -> str:
+        """One terminal-safe line: control and format characters of the input are escaped."""
+        return printable(f"{self.path}: {self.message}")
+
     def within(self, *prefix: str | int) -> FieldError:
         """The same error located under `prefix` (used when a request sits inside a batch)."""
         return FieldError(prefix + self.loc, self.message, self.type, self.provider_code)
+
+
+def printable(text: str) -> str:
+    """`text` with control and invisible format characters (newlines, ESC, RTL overrides,
+    zero-width spaces) shown as escapes, so echoed input cannot rewrite a terminal line."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 class TagstripError(Exception):

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from tagstrip.core.errors import InvalidRequest
+from tagstrip.core.errors import InvalidRequest, printable
 from tagstrip.core.settings import reset_settings
 from tagstrip.handlers.report import Report, carry_out
 from tagstrip.harness.events import SEED_DIRECTORY, find_events, kind_of
@@ -43,7 +43,7 @@ def invoke(event: Any, *, dry_run: bool, out: TextIO, err: TextIO) -> int:
     rejected = [r for r in reports if r.outcome == "rejected"]
     for report in rejected:
         err.write(f"event {report.event_id or '(no id)'} is invalid\n")
-        err.writelines(f"  {e['path']}: {e['message']}\n" for e in report.errors)
+        err.writelines(f"  {printable(e['path'] + ': ' + e['message'])}\n" for e in report.errors)
     if rejected:
         return EXIT_INVALID
     return EXIT_FAILED if any(_failed(report) for report in reports) else EXIT_OK
@@ -112,7 +112,7 @@ def _failed(report: Report) -> bool:
 
 def _refused(exc: InvalidRequest, err: TextIO) -> int:
     err.write("invalid event\n")
-    err.writelines(f"  {e.path}: {e.message}\n" for e in exc.errors)
+    err.writelines(f"  {error}\n" for error in exc.errors)
     return EXIT_INVALID
 
 
