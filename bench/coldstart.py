@@ -153,10 +153,14 @@ def _without_bytecode(rounds: int) -> dict[str, list[float]]:
         cloud.seed(ecs_seed([RESOURCE]))
         copies = Path(scratch)
         shutil.copytree(FUNCTIONS, copies / "functions", ignore=_NO_BYTECODE)
+        site = copies / "site"
         for path, relative in _runtime_files():
-            (copies / "site" / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, copies / "site" / relative)
-        source = server_env(cloud, PYTHONPATH=str(copies / "site"))
+            destination = (site / relative).resolve()
+            if not destination.is_relative_to(site.resolve()):
+                raise RuntimeError(f"refusing to copy {relative} outside {site}")
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
+        source = server_env(cloud, PYTHONPATH=str(site))
         packaged = copies / "functions" / "bootstrap"
         subjects = {
             "source": cold_start(
@@ -184,8 +188,10 @@ def _runtime_files() -> Iterator[tuple[Path, Path]]:
         distribution = metadata.distribution(name)
         pending += [Requirement(text) for text in distribution.requires or []]
         for file in distribution.files or []:
-            if "__pycache__" not in file.parts and file.suffix != ".pyc":
-                yield Path(str(distribution.locate_file(file))), Path(str(file))
+            # Console scripts are recorded as ../../../bin/...: outside site-packages, not copied.
+            if ".." in file.parts or "__pycache__" in file.parts or file.suffix == ".pyc":
+                continue
+            yield Path(str(distribution.locate_file(file))), Path(str(file))
 
 
 def main() -> None:
