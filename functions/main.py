@@ -9,7 +9,6 @@ handler(event, context)           runtimes that call a Python function (Baidu CF
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import flask
@@ -21,16 +20,8 @@ from tagstrip.core.logging import configure_logging
 
 configure_logging()  # JSON lines, one handler however often this module is loaded
 
-# Each target imports its own handler on first use (then it is a dict lookup): a deployment
-# serves one target, and the webhook's cold start should not load every queue adapter.
-_HANDLERS = ("delivery", "plain", "webhook")
-
-
-def __getattr__(name: str) -> Any:
-    """``main.webhook``, ``main.delivery``, ``main.plain``: the handler modules, on demand."""
-    if name in _HANDLERS:
-        return importlib.import_module(f"tagstrip.handlers.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Each target imports its own handler on first call: a deployment serves one target, and
+# the webhook's cold start should not load every queue adapter.
 
 
 @functions_framework.http

@@ -11,6 +11,7 @@ import functions_framework
 import pytest
 
 from tagstrip.fakecloud import FakeCloud
+from tagstrip.handlers.delivery import DeliverAgain
 from tests.e2e.conftest import MAIN, Client, load_event, signed_headers, tags_of
 
 
@@ -203,7 +204,7 @@ def test_plain_handler_takes_parsed_and_raw_events(cloud: FakeCloud, main: Any) 
 
 def test_plain_handler_raises_on_transient_failure(cloud: FakeCloud, main: Any) -> None:
     cloud.faults.throttle("aliyun-ecs")
-    with pytest.raises(main.delivery.DeliverAgain):
+    with pytest.raises(DeliverAgain):
         main.handler(load_event("canonical/aliyun-ecs-snapshot.json"), None)
 
 
