@@ -15,8 +15,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tagstrip.core.calls import http_retry_after, shared_http_client
 from tagstrip.core.errors import ConfigurationError, ProviderError
-from tagstrip.core.executor import execute, http_retry_after, shared_http_client
+from tagstrip.core.executor import execute
 from tagstrip.core.settings import Settings, get_settings, reset_settings
 from tagstrip.providers import make_client
 from tagstrip.providers.aliyun.signing import rpc_string_to_sign

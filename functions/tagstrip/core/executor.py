@@ -12,26 +12,26 @@ A plan with a selector starts with read calls: `tagstrip.core.readphase.resolve`
 through the same runner (same client, signing, retries and deadline) and returns the write
 plan made from what they read; the reads are reported before the writes.
 
-Providers plug in through `ProviderClient` (see `tagstrip.providers.make_client`).
+Providers plug in through `tagstrip.core.calls.ProviderClient` (see
+`tagstrip.providers.make_client`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache, lru_cache
-from typing import Any, Literal, Protocol
+from functools import lru_cache
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
 
+from tagstrip.core.calls import ProviderClient, Reply, shared_http_client
 from tagstrip.core.concurrency import run_concurrently
 from tagstrip.core.errors import ProviderError
 from tagstrip.core.models import CallResult, Plan, PlannedCall, RequestResult
@@ -39,73 +39,12 @@ from tagstrip.core.readphase import TagPage, resolve
 from tagstrip.core.settings import Settings, get_settings
 from tagstrip.providers import make_client, spec_for
 
-__all__ = [
-    "ProviderClient",
-    "Reply",
-    "execute",
-    "gone_or_raise",
-    "http_retry_after",
-    "shared_http_client",
-]
+__all__ = ["execute"]
 
 log = logging.getLogger("tagstrip.executor")
 # httpx logs every request URL at INFO; an RPC v1 URL carries the signature and STS token.
 for _name in ("httpx", "httpcore"):
     logging.getLogger(_name).setLevel(logging.WARNING)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A call the provider accepted: removed, skipped because nothing was left to remove,
-    or read (with the page of tags it returned)."""
-
-    outcome: Literal["removed", "skipped", "read"]
-    request_id: str | None
-    code: str | None = None
-    message: str | None = None
-    page: TagPage | None = None
-
-
-class ProviderClient(Protocol):
-    """What the executor needs from one provider API; constructing one checks credentials."""
-
-    auth: httpx.Auth
-
-    def request(self, call: PlannedCall) -> httpx.Request:
-        """The unsigned request for `call`, against the configured or default endpoint."""
-
-    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
-        """The reply to a call, or raise `ProviderError` (with `retryable` set) on failure."""
-
-    def retry_after(self, response: httpx.Response) -> float | None:
-        """Seconds the provider asked to wait before a retry, if it said."""
-
-
-def gone_or_raise(call: PlannedCall, error: ProviderError, gone_codes: frozenset[str]) -> Reply:
-    """A call whose only resource does not exist is skipped: nothing is left to untag.
-
-    With several resources in the call the error stands, since the others were not untagged.
-    """
-    if error.code in gone_codes and len(call.resource_ids) == 1:
-        return Reply("skipped", error.request_id, error.code, error.message)
-    raise error
-
-
-def http_retry_after(response: httpx.Response) -> float | None:
-    """The standard ``Retry-After`` header: delay in seconds, or an HTTP date."""
-    value = response.headers.get("retry-after", "").strip()
-    if value.isdigit():
-        return float(value)
-    with contextlib.suppress(TypeError, ValueError):
-        moment = email.utils.parsedate_to_datetime(value)
-        return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-    return None
-
-
-@cache
-def shared_http_client() -> httpx.Client:
-    """The process-wide connection pool; per-call timeouts ride on each request."""
-    return httpx.Client(limits=httpx.Limits(max_connections=64, max_keepalive_connections=16))
 
 
 def execute(

@@ -18,7 +18,7 @@ from tagstrip.providers.baidu.tag import BaiduTag
 from tagstrip.providers.huawei.ecs import HuaweiEcs
 
 if TYPE_CHECKING:
-    from tagstrip.core.executor import ProviderClient
+    from tagstrip.core.calls import ProviderClient
     from tagstrip.core.settings import Settings
 
 __all__ = ["SPECS", "make_client", "spec_for"]

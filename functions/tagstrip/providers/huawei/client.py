@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import httpx
 
-from tagstrip.core.executor import Reply, gone_or_raise, http_retry_after
+from tagstrip.core.calls import Reply, gone_or_raise, http_retry_after
 from tagstrip.core.models import PlannedCall, Tag
 from tagstrip.core.readphase import TagPage, unexpected_answer
 from tagstrip.core.settings import Settings
