@@ -9,6 +9,10 @@ dist/container/              Dockerfile, requirements.txt and app/ (functions/ c
                              context for `docker build` (Knative, Cloud Run).
 
 Dependencies are read from pyproject.toml, so a new runtime dependency ships without edits here.
+The function zip carries bytecode when the build interpreter is the platform's CPython (the
+default 3.11 here): without it every cold start compiles every module, about 0.6 s on this
+machine. The .pyc files are checked-hash, so builds stay byte-identical and an edited source
+is still noticed.
 By default they are resolved for the platforms' Linux x86_64 CPython 3.11; `--native` resolves
 them for the running interpreter instead (tests on this machine).
 """
@@ -16,6 +20,8 @@ them for the running interpreter instead (tests on this machine).
 from __future__ import annotations
 
 import argparse
+import compileall
+import py_compile
 import shutil
 import stat
 import subprocess
@@ -59,6 +65,15 @@ def _shipped(path: Path) -> bool:
     return not (_EXCLUDED_PARTS & set(path.parts) or path.name.endswith(_EXCLUDED_SUFFIXES))
 
 
+def compile_bytecode(tree: Path, python: str) -> bool:
+    """Compile `tree` for the platform when this interpreter is the platform's version."""
+    if python != f"{sys.version_info.major}.{sys.version_info.minor}":
+        return False
+    mode = py_compile.PycInvalidationMode.CHECKED_HASH
+    compileall.compile_dir(tree, quiet=2, invalidation_mode=mode)  # a vendored py2 file: skip
+    return True
+
+
 def source_files() -> Iterator[tuple[Path, str]]:
     """(file, name in the artifact) for every file of functions/ that ships."""
     for path in sorted(FUNCTIONS.rglob("*")):
@@ -67,10 +82,11 @@ def source_files() -> Iterator[tuple[Path, str]]:
             yield path, relative.as_posix()
 
 
-def _tree_files(base: Path) -> Iterator[tuple[Path, str]]:
+def _tree_files(base: Path, *, bytecode: bool = False) -> Iterator[tuple[Path, str]]:
+    """Files under `base`; its __pycache__ only when `bytecode` (a tree we compiled)."""
     for path in sorted(base.rglob("*")):
         relative = path.relative_to(base)
-        if path.is_file() and _shipped(relative):
+        if path.is_file() and (_shipped(relative) or (bytecode and path.suffix == ".pyc")):
             yield path, relative.as_posix()
 
 
@@ -103,8 +119,13 @@ def build(dist: Path, *, native: bool, python: str) -> Path:
     site = dist / "site"
     shutil.rmtree(site, ignore_errors=True)
     pip_install(site, requirements, native=native, python=python)
+    for path, name in source_files():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, site / name)
+    local = f"{sys.version_info.major}.{sys.version_info.minor}"
+    bytecode = compile_bytecode(site, local if native else python)
     zip_path = dist / ZIP_NAME
-    write_zip(zip_path, [*_tree_files(site), *source_files()])
+    write_zip(zip_path, list(_tree_files(site, bytecode=bytecode)))
     shutil.rmtree(site)
     build_container_context(dist / "container", requirements)
     requirements_txt = dist / "container" / "requirements.txt"

@@ -82,7 +82,11 @@ def test_zip_holds_the_functions_and_vendored_dependencies(dist: Path) -> None:
     assert ("main.py" in names) == (FUNCTIONS / "main.py").exists()
     for package in _VENDORED:
         assert f"{package}/__init__.py" in names, package
-    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    tag = sys.implementation.cache_tag  # built --native: bytecode for this interpreter only
+    pycs = [name for name in names if name.endswith(".pyc")]
+    assert f"tagstrip/core/__pycache__/pipeline.{tag}.pyc" in pycs
+    assert f"__pycache__/main.{tag}.pyc" in pycs
+    assert all("__pycache__/" in name and f".{tag}." in name for name in pycs)
     assert not [name for name in names if ".egg-info" in name or name.startswith("bin/")]
 
 
