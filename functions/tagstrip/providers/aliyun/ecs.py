@@ -31,6 +31,7 @@ from tagstrip.providers.aliyun.rpc import (
     list_tag_resources,
     numbered_values,
     require_strings,
+    untag_resources,
 )
 
 __all__ = [
@@ -126,20 +127,14 @@ class AliyunEcs(ProviderSpec):
 
     def _plan_untag_resources(self, request: TagRemovalRequest) -> Plan:
         keys, notes = merge_duplicate_tags(request.tags)
-        calls = [
-            self.make_call(
-                request,
-                operation="UntagResources",
-                api_version=API_VERSION,
-                method="POST",
-                path="/",
-                params=_untag_params(request, resource_chunk, key_chunk),
-                resource_ids=resource_chunk,
-                tags=key_chunk,
-            )
-            for resource_chunk in chunked(request.resource_ids, UNTAG_RESOURCES_PER_CALL)
-            for key_chunk in chunked(keys, UNTAG_KEYS_PER_CALL)
-        ]
+        calls = untag_resources(
+            self,
+            request,
+            keys,
+            resource_type=str(request.resource_type),
+            api_version=API_VERSION,
+            limits=(UNTAG_RESOURCES_PER_CALL, UNTAG_KEYS_PER_CALL),
+        )
         notes.append("a tag left on no resource is deleted by the service")
         where = f"{request.resource_type} {', '.join(request.resource_ids)} in {request.region}"
         return self.make_plan(
@@ -215,15 +210,6 @@ def _params(request: TagRemovalRequest, resource_id: str, tags: list[Tag]) -> di
         params[f"Tag.{n}.Key"] = tag.key
         if tag.value is not None:
             params[f"Tag.{n}.Value"] = tag.value
-    return params
-
-
-def _untag_params(
-    request: TagRemovalRequest, resource_ids: list[str], keys: list[Tag]
-) -> dict[str, str]:
-    params = {"RegionId": str(request.region), "ResourceType": str(request.resource_type)}
-    params.update({f"ResourceId.{n}": rid for n, rid in enumerate(resource_ids, start=1)})
-    params.update({f"TagKey.{n}": tag.key for n, tag in enumerate(keys, start=1)})
     return params
 
 

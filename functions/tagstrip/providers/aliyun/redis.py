@@ -17,7 +17,6 @@ from tagstrip.core.rules import (
     ProviderSpec,
     check_region,
     check_resource_ids,
-    chunked,
     merge_duplicate_tags,
 )
 from tagstrip.providers.aliyun.rpc import (
@@ -26,6 +25,7 @@ from tagstrip.providers.aliyun.rpc import (
     list_tag_resources,
     numbered_values,
     require_strings,
+    untag_resources,
 )
 
 __all__ = ["API_VERSION", "RESOURCES_PER_CALL", "TAGS_PER_CALL", "AliyunRedis"]
@@ -85,21 +85,14 @@ class AliyunRedis(ProviderSpec):
                 "remove_all (All=true) has no effect because tag keys are given: "
                 "only the listed keys are removed"
             )
-        key_chunks: list[list[Tag]] = list(chunked(keys, TAGS_PER_CALL)) or [[]]
-        calls = [
-            self.make_call(
-                request,
-                operation="UntagResources",
-                api_version=API_VERSION,
-                method="POST",
-                path="/",
-                params=_params(request, resource_chunk, key_chunk),
-                resource_ids=resource_chunk,
-                tags=key_chunk,
-            )
-            for resource_chunk in chunked(request.resource_ids, RESOURCES_PER_CALL)
-            for key_chunk in key_chunks
-        ]
+        calls = untag_resources(
+            self,
+            request,
+            keys,
+            resource_type=RESOURCE_TYPE,
+            api_version=API_VERSION,
+            limits=(RESOURCES_PER_CALL, TAGS_PER_CALL),
+        )
         what = f"{len(keys)} tag key(s)" if keys else "every tag"
         where = f"Redis instance(s) {', '.join(request.resource_ids)} in {request.region}"
         notes.append("a tag left on no instance is deleted by the service")
@@ -172,12 +165,3 @@ def _refuse_duplicate_keys(keys: dict[int, dict[str, str]]) -> None:
         seen.setdefault(key, n)
     if errors:
         raise InvalidRequest(errors)
-
-
-def _params(request: TagRemovalRequest, resource_ids: list[str], keys: list[Tag]) -> dict[str, str]:
-    params = {"RegionId": str(request.region), "ResourceType": RESOURCE_TYPE}
-    params.update({f"ResourceId.{n}": rid for n, rid in enumerate(resource_ids, start=1)})
-    params.update({f"TagKey.{n}": tag.key for n, tag in enumerate(keys, start=1)})
-    if not keys:
-        params["All"] = "true"
-    return params

@@ -22,6 +22,7 @@ __all__ = [
     "list_tag_resources",
     "numbered_values",
     "require_strings",
+    "untag_resources",
 ]
 
 #: Keys Alibaba reserves for itself; tagstrip never removes them.
@@ -113,6 +114,40 @@ def _no_url(text: str, loc: tuple[str | int, ...], what: str, code: str) -> list
 def is_reserved(tag: Tag) -> bool:
     """Alibaba's system tags (``acs:`` and ``aliyun`` keys): tagstrip never removes them."""
     return tag.key.startswith(RESERVED_KEY_PREFIXES)
+
+
+def untag_resources(
+    spec: ProviderSpec,
+    request: TagRemovalRequest,
+    keys: list[Tag],
+    *,
+    resource_type: str,
+    api_version: str,
+    limits: tuple[int, int],
+) -> list[PlannedCall]:
+    """``UntagResources`` (ECS and Redis alike): every resource chunk with every key chunk,
+    at most ``limits`` = (resources, keys) a call; no key means ``All=true``."""
+    resources_per_call, keys_per_call = limits
+    return [
+        spec.make_call(
+            request,
+            operation="UntagResources",
+            api_version=api_version,
+            method="POST",
+            path="/",
+            params={
+                "RegionId": str(request.region),
+                "ResourceType": resource_type,
+                **{f"ResourceId.{n}": rid for n, rid in enumerate(resource_chunk, start=1)},
+                **{f"TagKey.{n}": tag.key for n, tag in enumerate(key_chunk, start=1)},
+                **({} if key_chunk else {"All": "true"}),
+            },
+            resource_ids=resource_chunk,
+            tags=key_chunk,
+        )
+        for resource_chunk in chunked(request.resource_ids, resources_per_call)
+        for key_chunk in list(chunked(keys, keys_per_call)) or [[]]
+    ]
 
 
 def list_tag_resources(
