@@ -12,7 +12,7 @@ import email.utils
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import httpx
 
@@ -23,9 +23,11 @@ from tagstrip.core.readphase import TagPage
 __all__ = [
     "ProviderClient",
     "Reply",
+    "error_body",
     "gone_or_raise",
     "http_retry_after",
     "shared_http_client",
+    "transient_status",
 ]
 
 
@@ -64,6 +66,19 @@ def gone_or_raise(call: PlannedCall, error: ProviderError, gone_codes: frozenset
     if error.code in gone_codes and len(call.resource_ids) == 1:
         return Reply("skipped", error.request_id, error.code, error.message)
     raise error
+
+
+def error_body(response: httpx.Response) -> Any:
+    """An error answer's JSON, or {} when it has none (gateways answer HTML or nothing)."""
+    try:
+        return response.json() if response.content else {}
+    except ValueError:
+        return {}
+
+
+def transient_status(status: int) -> bool:
+    """HTTP statuses worth retrying whatever the vendor: throttled, or a server-side fault."""
+    return status == 429 or status >= 500
 
 
 def http_retry_after(response: httpx.Response) -> float | None:

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 import httpx
 
+from tagstrip.core.calls import transient_status
 from tagstrip.core.errors import ProviderError
 
 __all__ = ["GONE_CODES", "parse_error", "request_id_of"]
@@ -48,7 +49,7 @@ def parse_error(provider: str, response: httpx.Response) -> ProviderError:
         code=code,
         status_code=status,
         request_id=fields.get("RequestId") or response.headers.get("x-acs-request-id"),
-        retryable=status == 429 or status >= 500 or code in _RETRYABLE_CODES,
+        retryable=transient_status(status) or code in _RETRYABLE_CODES,
     )
 
 

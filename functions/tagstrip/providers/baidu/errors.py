@@ -8,10 +8,9 @@ for an instance that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
+from tagstrip.core.calls import error_body, transient_status
 from tagstrip.core.errors import ProviderError
 
 __all__ = ["GONE_CODES", "parse_error", "request_id_of"]
@@ -27,10 +26,7 @@ def request_id_of(response: httpx.Response) -> str | None:
 
 def parse_error(provider: str, response: httpx.Response) -> ProviderError:
     """The vendor's code, message and request id from an error answer."""
-    try:
-        body: Any = response.json() if response.content else {}
-    except ValueError:
-        body = {}
+    body = error_body(response)
     fields = body if isinstance(body, dict) else {}
     status = response.status_code
     request_id = fields.get("requestId") or request_id_of(response)
@@ -40,5 +36,5 @@ def parse_error(provider: str, response: httpx.Response) -> ProviderError:
         code=str(fields["code"]) if fields.get("code") else None,
         status_code=status,
         request_id=str(request_id) if request_id else None,
-        retryable=status == 429 or status >= 500,
+        retryable=transient_status(status),
     )

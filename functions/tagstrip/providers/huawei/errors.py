@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from tagstrip.core.calls import error_body, transient_status
 from tagstrip.core.errors import ProviderError
 
 __all__ = ["GONE_CODES", "parse_error", "request_id_of"]
@@ -31,10 +32,7 @@ def request_id_of(response: httpx.Response) -> str | None:
 
 def parse_error(provider: str, response: httpx.Response) -> ProviderError:
     """The vendor's code, message and request id from an error answer."""
-    try:
-        body: Any = response.json() if response.content else {}
-    except ValueError:
-        body = {}
+    body = error_body(response)
     code, message = _find(body) if isinstance(body, Mapping) else (None, None)
     status = response.status_code
     request_id = request_id_of(response)
@@ -46,7 +44,7 @@ def parse_error(provider: str, response: httpx.Response) -> ProviderError:
         code=code,
         status_code=status,
         request_id=request_id,
-        retryable=status == 429 or status >= 500 or code in _RETRYABLE_CODES,
+        retryable=transient_status(status) or code in _RETRYABLE_CODES,
     )
 
 
