@@ -9,6 +9,7 @@ functions-framework app, and shows the table and the tags before and after.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from collections.abc import Iterator, Mapping
@@ -54,7 +55,12 @@ def demo(events_dir: Path, out: TextIO) -> int:
     from tagstrip.fakecloud import FakeCloud  # the fake extra: local runs only
 
     events = find_events([events_dir])
-    with FakeCloud() as cloud, environment(cloud.environment() | _demo_settings(events_dir)):
+    settings = _demo_settings(events_dir)
+    with (
+        _quiet(),  # the table is the demo's output; access and JSON logs would bury it
+        FakeCloud() as cloud,
+        environment(cloud.environment() | settings),
+    ):
         cloud.seed(events_dir / _SEED_FILE)
         before = cloud.state()
         rows = replay(events, InProcess(default_source()), count_calls=lambda: len(cloud.journal))
@@ -81,6 +87,17 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
             else:
                 os.environ[name] = value
         reset_settings()
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Only errors are logged for the duration (the app's own set-up may lower
+    its loggers' levels again, so this works above them)."""
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _demo_settings(events_dir: Path) -> dict[str, str]:
