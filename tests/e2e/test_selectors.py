@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -180,3 +181,27 @@ def test_queue_delivery_and_plain_handler(queue_client: Client, cloud: FakeCloud
     answer = plain.handle(load_event("selectors/aliyun-redis-keep-only.json"))
     [event] = answer["events"]
     assert event["results"][0]["resources"][0]["kept"]
+
+
+def test_a_webhook_mapping_can_render_a_selector(
+    post_signed: Post, cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "mappings:\n"
+        "  - name: cleanup\n"
+        "    when: \"action == 'cleanup'\"\n"
+        "    provider: aliyun-ecs\n"
+        "    region: cn-hangzhou\n"
+        "    resource_type: instance\n"
+        "    resource_ids: {path: resource}\n"
+        "    selector: {key_glob: 'tmp-build-*', keep: [tmp-build-1]}\n"
+    )
+    monkeypatch.setenv("TAGSTRIP_WEBHOOK_MAPPING", str(mapping))
+    before = tags_of(cloud, "aliyun-ecs", "i-bp1sel")
+    result = result_of(post_signed({"action": "cleanup", "resource": "i-bp1sel"}))
+    assert result["status"] == "ok"
+    after = tags_of(cloud, "aliyun-ecs", "i-bp1sel")
+    removed = set(before) - set(after)
+    assert removed == {k for k in before if k.startswith("tmp-build-")} - {"tmp-build-1"}
+    assert "tmp-build-1" in after

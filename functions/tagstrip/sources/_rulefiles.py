@@ -51,6 +51,8 @@ class MappingSpec(BaseModel):
     resource_ids: Value = None
     project_id: Value = None
     tags: Value = None
+    #: A selector object as the canonical request takes it, or a path to one in the document.
+    selector: PathValue | dict[str, Any] | None = None
     remove_all: Value = None
     dry_run: Value = None
     api_profile: Value = None
