@@ -11,9 +11,9 @@ variable "package_path" {
 }
 
 variable "runtime" {
-  description = "CFC Python runtime; it must be a Python that tagstrip supports (see README)."
+  description = "CFC Python runtime: the newest CFC offers, 3.10; build with `make package PACKAGE_PYTHON=3.10`."
   type        = string
-  default     = "python3"
+  default     = "python3.10"
 }
 
 # CFC has no role that hands the function temporary credentials, so the function needs an

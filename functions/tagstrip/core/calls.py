@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from functools import cache
 from typing import Any, Literal, Protocol
 
@@ -88,7 +88,7 @@ def http_retry_after(response: httpx.Response) -> float | None:
         return float(value)
     with contextlib.suppress(TypeError, ValueError):
         moment = email.utils.parsedate_to_datetime(value)
-        return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+        return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
     return None
 
 

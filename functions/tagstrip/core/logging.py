@@ -24,7 +24,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
@@ -87,7 +87,9 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+                timespec="milliseconds"
+            ),
             "severity": _SEVERITY.get(record.levelno, record.levelname),
             "level": record.levelname.lower(),
             "logger": record.name,

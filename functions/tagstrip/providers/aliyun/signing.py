@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Callable, Generator, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -55,7 +55,7 @@ def percent_encode(text: str) -> str:
 
 def format_timestamp(moment: datetime) -> str:
     """UTC time as both signature versions carry it, e.g. ``2016-02-23T12:46:24Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_nonce() -> str:
@@ -183,7 +183,7 @@ def parse_acs3_authorization(value: str) -> Acs3Authorization:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(timezone.utc)
 
 
 class _AliyunAuth(httpx.Auth):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -64,7 +64,7 @@ def normalize(text: str, *, keep_slash: bool = False) -> str:
 
 def format_timestamp(moment: datetime) -> str:
     """UTC time as ``x-bce-date`` and the auth string carry it, e.g. ``2024-01-01T00:00:00Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def auth_prefix(access_key_id: str, timestamp: str, expiration: int = DEFAULT_EXPIRATION) -> str:
@@ -144,7 +144,7 @@ def parse_authorization(value: str) -> BceAuthorization:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(timezone.utc)
 
 
 class BceAuth(httpx.Auth):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Generator, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import NamedTuple
 from urllib.parse import quote, unquote
 
@@ -50,7 +50,7 @@ def _encode(text: str) -> str:
 
 def format_date(moment: datetime) -> str:
     """UTC time in the ``X-Sdk-Date`` form, e.g. ``20240101T000000Z``."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
 def canonical_uri(path: str) -> str:
@@ -116,7 +116,7 @@ def parse_authorization(value: str) -> HuaweiAuthorization:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(timezone.utc)
 
 
 class SdkHmacSha256Auth(httpx.Auth):
