@@ -10,9 +10,9 @@ every line of one event carries its id without threading it through the core::
      "provider": "aliyun-ecs", "resource": "i-1", "outcome": "removed", "attempts": 1, ...}
 
 ``severity`` and ``message`` are the keys Cloud Logging reads; Alibaba SLS, Huawei LTS and
-Baidu BLS index the JSON keys as fields. As a last line of defence every string is scrubbed
-of the credentials and webhook secrets configured in the environment (as sent, and
-percent-encoded once and twice, as a v1 string to sign carries them).
+Baidu BLS index the JSON keys as fields. As a last line of defence every line is scrubbed
+of the credentials and webhook secrets configured in the environment (as sent, as JSON
+escapes them, and percent-encoded once and twice, as a v1 string to sign carries them).
 """
 
 from __future__ import annotations
@@ -101,8 +101,9 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             data["error_type"] = record.exc_info[0].__name__
             data["exception"] = self.formatException(record.exc_info)
-        forms = _current_forms()  # once per line, not once per string in it
-        return _redact(json.dumps(_scrub(data, forms), ensure_ascii=False, default=str), forms)
+        # One pass over the finished line: the forms include each secret as JSON writes it
+        # (quotes and backslashes escaped), so nothing inside a field escapes redaction.
+        return _redact(json.dumps(data, ensure_ascii=False, default=str), _current_forms())
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -172,18 +173,5 @@ def _secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
     forms: set[str] = set()
     for secret in secrets:
         once = quote(secret, safe="~")
-        forms |= {secret, once, quote(once, safe="~"), json.dumps(secret)[1:-1]}
+        forms |= {secret, once, quote(once, safe="~"), json.dumps(secret, ensure_ascii=False)[1:-1]}
     return tuple(sorted(forms, key=len, reverse=True))
-
-
-def _scrub(value: Any, forms: tuple[str, ...]) -> Any:
-    """Strings redacted before encoding, so a secret holding quotes is caught as well."""
-    if isinstance(value, str):
-        return _redact(value, forms)
-    if value is None or isinstance(value, int | float):  # most fields: skip the ABC checks
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): _scrub(v, forms) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_scrub(item, forms) for item in value]
-    return value
