@@ -18,6 +18,7 @@ import hmac
 import uuid
 from collections.abc import Callable, Generator, Iterable, Mapping
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -48,6 +49,7 @@ ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
 Clock = Callable[[], datetime]
 
 
+@lru_cache(maxsize=4096)  # names and most values recur call after call: encode them once
 def percent_encode(text: str) -> str:
     """UTF-8 percent-encoding as Alibaba specifies: space is %20, ``*`` is %2A, ``~`` stays."""
     return quote(text, safe="~")

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -57,6 +58,7 @@ class BceAuthorization(NamedTuple):
         return auth_prefix(self.access_key_id, self.timestamp, self.expiration)
 
 
+@lru_cache(maxsize=4096)  # names and most values recur call after call
 def normalize(text: str, *, keep_slash: bool = False) -> str:
     """UTF-8 bytes outside ``A-Za-z0-9.~-_`` (and ``/`` if kept) as uppercase ``%XX``."""
     return quote(text, safe="~/" if keep_slash else "~")

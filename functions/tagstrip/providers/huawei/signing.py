@@ -15,6 +15,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Generator, Iterable, Mapping
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote, unquote
 
@@ -44,6 +45,7 @@ class HuaweiAuthorization(NamedTuple):
     signature: str
 
 
+@lru_cache(maxsize=4096)  # names and most values recur call after call
 def _encode(text: str) -> str:
     return quote(text, safe="~")
 
