@@ -54,7 +54,8 @@ def parse_error(provider: str, response: httpx.Response) -> ProviderError:
 
 
 def _fields(response: httpx.Response) -> dict[str, str]:
-    text = response.text.strip()
+    # UTF-8 is what both formats declare; decoding directly skips httpx's charset sniffing.
+    text = response.content.decode("utf-8", "replace").strip()
     if text.startswith("<"):
         return _xml_fields(text)
     try:
