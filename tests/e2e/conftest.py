@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import time
 from collections import OrderedDict
@@ -52,6 +53,21 @@ def cloud(seeded_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> FakeCloud
     # Each test is a new sender: deliveries seen by earlier tests are not duplicates here.
     monkeypatch.setattr(DELIVERIES, "_entries", OrderedDict())
     return seeded_cloud
+
+
+@pytest.fixture
+def main(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """functions/main.py as a Python runtime imports it (Baidu CFC, FC's Python runtime):
+    no functions-framework app around, for handler(event, context)."""
+    monkeypatch.setattr(
+        functions_framework, "errorhandler", functions_framework.DummyErrorHandler()
+    )
+    spec = importlib.util.spec_from_file_location("tagstrip_main_as_imported", MAIN)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

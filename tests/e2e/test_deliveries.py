@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 from typing import Any
 
-import functions_framework
 import pytest
 
 from tagstrip.fakecloud import FakeCloud
 from tagstrip.handlers.delivery import DeliverAgain
-from tests.e2e.conftest import MAIN, Client, load_event, signed_headers, tags_of
+from tests.e2e.conftest import Client, load_event, signed_headers, tags_of
 
 
 def post_json(client: Client, payload: Any, **kwargs: Any) -> Any:
@@ -179,20 +177,6 @@ def test_non_cloudevent_body_never_echoes_platform_credentials(
 
 
 # --- handler(event, context) ------------------------------------------------------------
-
-
-@pytest.fixture
-def main(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """functions/main.py as a Python runtime imports it: no functions-framework app around."""
-    monkeypatch.setattr(
-        functions_framework, "errorhandler", functions_framework.DummyErrorHandler()
-    )
-    spec = importlib.util.spec_from_file_location("tagstrip_main_under_test", MAIN)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_plain_handler_takes_parsed_and_raw_events(cloud: FakeCloud, main: Any) -> None:

@@ -9,7 +9,6 @@ logged, before the JSON formatter's redaction), in any formatted line, or in any
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import time
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import functions_framework
 import httpx
 import pytest
 
@@ -28,7 +26,7 @@ from tagstrip.core.logging import JsonFormatter
 from tagstrip.core.settings import reset_settings
 from tagstrip.fakecloud import FakeCloud
 from tagstrip.handlers.delivery import DeliverAgain
-from tests.e2e.conftest import EVENTS, MAIN, SECRET, Client, signed_headers
+from tests.e2e.conftest import EVENTS, SECRET, Client, signed_headers
 
 OLD_SECRET = "whsec-old-rotated-out-987"
 TOKENS = {
@@ -43,20 +41,6 @@ INCOMING = {
     "x-fc-security-token": "fc-security-token-2424",
 }
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message"}
-
-
-@pytest.fixture
-def main(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """functions/main.py as a Python runtime imports it, for handler(event, context)."""
-    monkeypatch.setattr(
-        functions_framework, "errorhandler", functions_framework.DummyErrorHandler()
-    )
-    spec = importlib.util.spec_from_file_location("tagstrip_main_for_secrets", MAIN)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(eq=False)
