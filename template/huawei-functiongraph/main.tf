@@ -10,10 +10,11 @@ resource "huaweicloud_obs_bucket_object" "package" {
   source = var.package_path
 }
 
-# Optional: an access key of an IAM user with the same ECS-tag-only rights, for as long as
-# tagstrip reads credentials only from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (the agency's
-# temporary keys arrive in request headers and the handler context instead). The CSMS secret
-# holds {"HUAWEICLOUD_SDK_AK": "...", "HUAWEICLOUD_SDK_SK": "..."}.
+# Optional fallback: an access key of an IAM user with the same ECS-tag-only rights. With
+# TAGSTRIP_FUNCTIONGRAPH_KEYS=true (set below) tagstrip signs with the execution agency's
+# temporary keys, which reach the event function through its context and the HTTP function
+# in X-CFF-Security-* headers once "Include Keys" is enabled on it; the keys here are used
+# only when those are absent. The CSMS secret holds {"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"}.
 data "huaweicloud_csms_secret_version" "sdk_credentials" {
   count       = var.sdk_credentials_secret_name == "" ? 0 : 1
   secret_name = var.sdk_credentials_secret_name
@@ -47,6 +48,8 @@ resource "huaweicloud_fgs_function" "webhook" {
     FUNCTION_SIGNATURE_TYPE = "http"
     PORT                    = "8000"
     PYTHON                  = var.python_path
+    # Sign with the agency's keys from the X-CFF-Security-* headers ("Include Keys").
+    TAGSTRIP_FUNCTIONGRAPH_KEYS = "true"
   }))
   encrypted_user_data = jsonencode(merge(local.encrypted_credentials, {
     TAGSTRIP_WEBHOOK_SECRET = data.huaweicloud_csms_secret_version.webhook.secret_text
@@ -90,8 +93,9 @@ resource "huaweicloud_fgs_function" "events" {
   timeout               = var.timeout_seconds
   app_agency            = huaweicloud_identity_agency.execution.name
   agency                = huaweicloud_identity_agency.configuration.name
-  user_data             = jsonencode(var.extra_environment)
-  encrypted_user_data   = jsonencode(local.encrypted_credentials)
+  # Sign with the agency's keys from the handler context.
+  user_data           = jsonencode(merge(var.extra_environment, { TAGSTRIP_FUNCTIONGRAPH_KEYS = "true" }))
+  encrypted_user_data = jsonencode(local.encrypted_credentials)
 }
 
 resource "huaweicloud_smn_topic" "dead_letter" {

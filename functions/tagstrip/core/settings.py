@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from tagstrip.core.errors import ConfigurationError
 from tagstrip.core.models import ProviderName
 
-__all__ = ["VENDOR_CREDENTIALS", "AccessKey", "Settings", "get_settings", "reset_settings"]
+__all__ = [
+    "FUNCTIONGRAPH_HEADERS",
+    "VENDOR_CREDENTIALS",
+    "AccessKey",
+    "Settings",
+    "get_settings",
+    "reset_settings",
+]
 
 Vendor = Literal["aliyun", "huawei", "baidu"]
 
@@ -42,6 +49,12 @@ _VENDOR_OF: dict[ProviderName, Vendor] = {
     "baidu-bcc": "baidu",
 }
 _PREFIX = "TAGSTRIP_"
+#: FunctionGraph's request headers carrying the agency's temporary AK, SK and token.
+FUNCTIONGRAPH_HEADERS = (
+    "x-cff-security-access-key",
+    "x-cff-security-secret-key",
+    "x-cff-security-token",
+)
 #: An endpoint override is a base URL such as ``http://127.0.0.1:8080``.
 _URL = r"^https?://[^/?#\s]+/?$"
 
@@ -109,6 +122,14 @@ class Settings(BaseModel):
     max_batch: int = Field(100, ge=1, description="Requests in one list of requests.")
     max_resources: int = Field(500, ge=1, description="Resource ids in one request.")
     max_tags: int = Field(200, ge=1, description="Tags in one request.")
+    functiongraph_keys: bool = Field(
+        False,
+        description=(
+            "Sign huawei-ecs calls with the temporary keys FunctionGraph passes on each request "
+            "(X-CFF-Security-* headers, its 'Include Keys' setting): the function agency's "
+            "least-privilege credentials instead of HUAWEICLOUD_SDK_AK/SK."
+        ),
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -147,6 +168,23 @@ class Settings(BaseModel):
             message = f"{provider} needs credentials: set {' and '.join(missing)}"
             raise ConfigurationError(message, variable=missing[0])
         return AccessKey(key_id, secret, getattr(self, f"{vendor}_security_token"))
+
+    def for_request(self, headers: Mapping[str, str]) -> Settings:
+        """These settings, signing Huawei calls with the agency keys FunctionGraph sent on
+        this request, when `functiongraph_keys` is on and all three headers are there."""
+        if not self.functiongraph_keys:
+            return self
+        lowered = {name.lower(): value.strip() for name, value in headers.items()}
+        key_id, secret, token = (lowered.get(name, "") for name in FUNCTIONGRAPH_HEADERS)
+        if not (key_id and secret and token):
+            return self
+        return self.model_copy(
+            update={
+                "huawei_access_key_id": key_id,
+                "huawei_access_key_secret": SecretStr(secret),
+                "huawei_security_token": SecretStr(token),
+            }
+        )
 
     def secret_values(self) -> tuple[str, ...]:
         """Every secret and token set, so that text echoed by a provider can be scrubbed."""

@@ -51,9 +51,19 @@ def handle_queue(request: flask.Request) -> flask.Response:
     return guarded(work).flask()
 
 
-def deliver(body: bytes | str | object, headers: Mapping[str, str] | None = None) -> list[Report]:
-    """One report per event in a delivery (a single event or a JSON array of them)."""
-    return [carry_out(outcome) for outcome in adapt_delivery(body, headers)]
+def deliver(
+    body: bytes | str | object,
+    headers: Mapping[str, str] | None = None,
+    *,
+    platform_keys: Mapping[str, str] | None = None,
+) -> list[Report]:
+    """One report per event in a delivery (a single event or a JSON array of them).
+
+    Credentials the platform passed with the delivery (FunctionGraph's agency keys, in the
+    request headers or, for a Python runtime, `platform_keys`) sign the calls when enabled.
+    """
+    settings = get_settings().for_request(platform_keys or headers or {})
+    return [carry_out(outcome, settings) for outcome in adapt_delivery(body, headers)]
 
 
 def queue_answer(reports: list[Report]) -> Answer:

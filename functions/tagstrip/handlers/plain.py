@@ -14,6 +14,7 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
+from tagstrip.core.settings import FUNCTIONGRAPH_HEADERS
 from tagstrip.handlers import delivery, webhook
 from tagstrip.handlers.http import Answer, HttpProblem
 
@@ -24,9 +25,24 @@ def handle(event: Any, context: Any = None) -> Any:
     """The webhook's proxy answer for an HTTP-trigger event; else the delivery's reports."""
     if _is_http_trigger(event):
         return _http(event).proxy()
-    reports = delivery.deliver(event)
+    reports = delivery.deliver(event, platform_keys=_functiongraph_keys(context))
     delivery.raise_if_transient(reports)
     return {"events": [report.to_dict() for report in reports]}
+
+
+#: FunctionGraph's Python context hands over the agency's temporary keys through these
+#: methods, in the order of the headers its HTTP functions carry them in.
+_FUNCTIONGRAPH_GETTERS = ("getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken")
+
+
+def _functiongraph_keys(context: Any) -> dict[str, str]:
+    keys = {}
+    for header, method in zip(FUNCTIONGRAPH_HEADERS, _FUNCTIONGRAPH_GETTERS, strict=True):
+        getter = getattr(context, method, None)
+        value = getter() if callable(getter) else None
+        if isinstance(value, str):
+            keys[header] = value
+    return keys
 
 
 def _is_http_trigger(event: object) -> bool:

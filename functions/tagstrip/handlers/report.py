@@ -19,6 +19,7 @@ from tagstrip.core.executor import execute
 from tagstrip.core.logging import log_context
 from tagstrip.core.models import RequestResult, TagRemovalRequest
 from tagstrip.core.pipeline import plan_request
+from tagstrip.core.settings import Settings
 from tagstrip.sources.outcome import Accepted, Ignored, Outcome, Rejected, SourceKind
 
 __all__ = ["Report", "Status", "carry_out", "http_status", "rejected"]
@@ -77,8 +78,11 @@ class Report:
         return data
 
 
-def carry_out(outcome: Outcome | Rejected) -> Report:
-    """Plan and execute every request of an accepted event; report the others as they are."""
+def carry_out(outcome: Outcome | Rejected, settings: Settings | None = None) -> Report:
+    """Plan and execute every request of an accepted event; report the others as they are.
+
+    `settings` replaces the process's settings for this event (credentials the platform
+    passed with the request)."""
     if isinstance(outcome, Rejected):
         return rejected(outcome.source, outcome.event_id, outcome.error)
     if isinstance(outcome, Ignored):
@@ -87,7 +91,7 @@ def carry_out(outcome: Outcome | Rejected) -> Report:
         return report
     started = time.monotonic()
     with log_context(event_id=outcome.event_id, source=outcome.source):
-        results = tuple(_execute(request, outcome) for request in outcome.requests)
+        results = tuple(_execute(request, outcome, settings) for request in outcome.requests)
     report = Report(outcome.source, outcome.event_id, "accepted", results)
     _log(report, started=started)
     return report
@@ -112,11 +116,13 @@ def http_status(reports: Sequence[Report]) -> int:
     return 200
 
 
-def _execute(request: TagRemovalRequest, outcome: Accepted) -> RequestResult:
+def _execute(
+    request: TagRemovalRequest, outcome: Accepted, settings: Settings | None
+) -> RequestResult:
     """Requests without an id of their own carry the event's, so logs tie back to it."""
     if request.id is None and outcome.event_id is not None:
         request = request.model_copy(update={"id": outcome.event_id})
-    return execute(plan_request(request))
+    return execute(plan_request(request), settings)
 
 
 _LEVELS = {"rejected": logging.WARNING, "partial": logging.WARNING, "failed": logging.ERROR}

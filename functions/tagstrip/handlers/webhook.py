@@ -116,7 +116,8 @@ def webhook(method: str, mimetype: str, headers: Mapping[str, str], body: bytes)
         return Answer(200, report.to_dict())
     try:
         payload = parse_json(body, max_depth=settings.max_json_depth)
-        report = carry_out(ticketing.adapt(payload, event_id=verified.delivery_id))
+        outcome = ticketing.adapt(payload, event_id=verified.delivery_id)
+        report = carry_out(outcome, settings.for_request(headers))
     except InvalidRequest as exc:
         report = rejected("webhook", verified.delivery_id, exc)
         return Answer(400, {"error": "invalid_request", **report.to_dict()})
