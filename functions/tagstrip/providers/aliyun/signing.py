@@ -24,6 +24,8 @@ from urllib.parse import quote
 
 import httpx
 
+from tagstrip.providers._auth import authorization_fields, utc_now
+
 __all__ = [
     "ACS3_ALGORITHM",
     "Acs3Auth",
@@ -171,21 +173,14 @@ def acs3_authorization(access_key_id: str, signed_headers: Iterable[str], signat
 
 def parse_acs3_authorization(value: str) -> Acs3Authorization:
     """Split an ``Authorization`` header; raises ValueError if it is not ACS3-HMAC-SHA256."""
-    algorithm, _, rest = value.partition(" ")
-    fields = dict(part.strip().partition("=")[::2] for part in rest.split(","))
-    if algorithm != ACS3_ALGORITHM or not {"Credential", "SignedHeaders", "Signature"} <= set(
-        fields
-    ):
-        raise ValueError(f"not an {ACS3_ALGORITHM} authorization")
+    fields = authorization_fields(
+        value, ACS3_ALGORITHM, {"Credential", "SignedHeaders", "Signature"}
+    )
     signed = fields["SignedHeaders"].split(";") if fields["SignedHeaders"] else []
     return Acs3Authorization(fields["Credential"], signed, fields["Signature"])
 
 
 # --- httpx flows --------------------------------------------------------------------------
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class _AliyunAuth(httpx.Auth):
@@ -199,7 +194,7 @@ class _AliyunAuth(httpx.Auth):
         secret: str,
         security_token: str | None = None,
         *,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
         nonce: Callable[[], str] = new_nonce,
     ) -> None:
         self.access_key_id = access_key_id

@@ -22,6 +22,8 @@ from urllib.parse import quote
 
 import httpx
 
+from tagstrip.providers._auth import utc_now
+
 __all__ = [
     "DEFAULT_EXPIRATION",
     "BceAuth",
@@ -145,10 +147,6 @@ def parse_authorization(value: str) -> BceAuthorization:
     return BceAuthorization(parts[1], parts[2], int(parts[3]), signed, parts[5])
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class BceAuth(httpx.Auth):
     """Signs each request with a fresh timestamp and the default header set."""
 
@@ -159,7 +157,7 @@ class BceAuth(httpx.Auth):
         security_token: str | None = None,
         *,
         expiration: int = DEFAULT_EXPIRATION,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self.access_key_id = access_key_id
         self._secret = secret

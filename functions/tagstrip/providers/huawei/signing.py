@@ -21,6 +21,8 @@ from urllib.parse import quote, unquote
 
 import httpx
 
+from tagstrip.providers._auth import authorization_fields, utc_now
+
 __all__ = [
     "ALGORITHM",
     "HuaweiAuthorization",
@@ -106,19 +108,9 @@ def authorization(access_key_id: str, signed_headers: Iterable[str], sig: str) -
 
 def parse_authorization(value: str) -> HuaweiAuthorization:
     """Split an ``Authorization`` header; raises ValueError if it is not SDK-HMAC-SHA256."""
-    algorithm, _, rest = value.partition(" ")
-    fields = {}
-    for part in rest.split(","):
-        name, _, field = part.strip().partition("=")
-        fields[name] = field
-    if algorithm != ALGORITHM or not {"Access", "SignedHeaders", "Signature"} <= set(fields):
-        raise ValueError(f"not an {ALGORITHM} authorization")
+    fields = authorization_fields(value, ALGORITHM, {"Access", "SignedHeaders", "Signature"})
     signed = fields["SignedHeaders"].split(";") if fields["SignedHeaders"] else []
     return HuaweiAuthorization(fields["Access"], signed, fields["Signature"])
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class SdkHmacSha256Auth(httpx.Auth):
@@ -132,7 +124,7 @@ class SdkHmacSha256Auth(httpx.Auth):
         secret: str,
         security_token: str | None = None,
         *,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self.access_key_id = access_key_id
         self._secret = secret
