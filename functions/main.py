@@ -9,6 +9,7 @@ handler(event, context)           runtimes that call a Python function (Baidu CF
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import flask
@@ -16,9 +17,15 @@ import functions_framework
 from cloudevents.http.event import CloudEvent
 from werkzeug.exceptions import HTTPException
 
+from tagstrip.core import tls
 from tagstrip.core.logging import configure_logging
 
 configure_logging()  # JSON lines, one handler however often this module is loaded
+# Cold start: tagstrip uses no pydantic plugin, and looking for one scans the metadata of
+# every installed distribution (set the variable empty to let plugins load); the TLS trust
+# store loads on a background thread while the first request imports the rest.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+tls.preload()
 
 # Each target imports its own handler on first call: a deployment serves one target, and
 # the webhook's cold start should not load every queue adapter.

@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from tagstrip.core.logging import JsonFormatter, configure_logging, log_context, redact
+from tagstrip.core.settings import reset_settings
 
 
 def record(message: str, level: int = logging.INFO, **extra: object) -> logging.LogRecord:
@@ -63,6 +64,16 @@ def test_configured_secrets_are_redacted_in_every_form(monkeypatch: pytest.Monke
     line = JsonFormatter().format(record('said "CAIS+tok/en="', detail=["old-secret-2"]))
     assert "tok" not in line
     assert "old-secret" not in line
+
+
+def test_secrets_are_read_once_like_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line would otherwise read seven variables; a new value counts after a reset."""
+    monkeypatch.setenv("TAGSTRIP_WEBHOOK_SECRET", "first-secret")
+    assert redact("first-secret rotated-secret") == "*** rotated-secret"
+    monkeypatch.setenv("TAGSTRIP_WEBHOOK_SECRET", "rotated-secret")
+    assert redact("first-secret rotated-secret") == "*** rotated-secret"
+    reset_settings()
+    assert redact("first-secret rotated-secret") == "first-secret ***"
 
 
 def test_configure_is_idempotent_and_stops_propagation() -> None:

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
+from tagstrip.core import tls
 from tagstrip.core.errors import ProviderError
 from tagstrip.core.models import PlannedCall
 from tagstrip.core.readphase import TagPage
@@ -94,5 +95,9 @@ def http_retry_after(response: httpx.Response) -> float | None:
 
 @cache
 def shared_http_client() -> httpx.Client:
-    """The process-wide connection pool; per-call timeouts ride on each request."""
-    return httpx.Client(limits=httpx.Limits(max_connections=64, max_keepalive_connections=16))
+    """The process-wide connection pool; per-call timeouts ride on each request. Its TLS
+    trust store is the one `tls.preload()` started loading when the entry point loaded."""
+    return httpx.Client(
+        verify=tls.ssl_context(),
+        limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+    )

@@ -25,15 +25,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
-from urllib.parse import quote
 
 import httpx
 
 from tagstrip.core.calls import ProviderClient, Reply, shared_http_client
 from tagstrip.core.concurrency import run_concurrently
 from tagstrip.core.errors import ProviderError
+from tagstrip.core.logging import secret_forms
 from tagstrip.core.models import CallResult, Plan, PlannedCall, RequestResult
 from tagstrip.core.readphase import TagPage, resolve
 from tagstrip.core.settings import Settings, get_settings
@@ -116,7 +115,7 @@ class _Runner:
     ) -> None:
         self.plan, self.client, self.settings, self.http = plan, client, settings, http
         self.deadline = time.monotonic() + settings.deadline
-        self._secrets = _secret_forms(settings.secret_values())
+        self._secrets = secret_forms(settings.secret_values())
         self._random = random.Random()
         self._lock = threading.Lock()
 
@@ -267,17 +266,6 @@ def _transport_errors(provider: str) -> Iterator[None]:
     except httpx.TransportError as exc:
         message = f"could not reach the provider ({type(exc).__name__}: {exc})"
         raise ProviderError(message, provider=provider, retryable=True) from exc
-
-
-@lru_cache(maxsize=8)
-def _secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
-    """Each secret as sent and as percent-encoded once and twice (as in a v1 string to sign);
-    computed once per set of secrets, not once per request."""
-    forms = set()
-    for secret in secrets:
-        once = quote(secret, safe="~")
-        forms |= {secret, once, quote(once, safe="~")}
-    return tuple(sorted(forms, key=len, reverse=True))
 
 
 def _call_result(call: PlannedCall, **fields: Any) -> CallResult:

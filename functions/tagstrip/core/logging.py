@@ -25,7 +25,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
@@ -34,8 +34,10 @@ __all__ = [
     "LOGGER_NAME",
     "JsonFormatter",
     "configure_logging",
+    "configured_secret_forms",
     "log_context",
     "redact",
+    "secret_forms",
 ]
 
 LOGGER_NAME = "tagstrip"
@@ -49,7 +51,6 @@ SECRET_VARIABLES = (
     "BAIDUCLOUD_SECURITY_TOKEN",
     "TAGSTRIP_WEBHOOK_SECRET",
 )
-_SECRET_NAMES = tuple(os.fsencode(name) for name in SECRET_VARIABLES)
 _REDACTED = "***"
 #: Secrets shorter than this are not scrubbed: replacing "a" everywhere would garble lines.
 _MIN_SECRET = 4
@@ -103,7 +104,7 @@ class JsonFormatter(logging.Formatter):
             data["exception"] = self.formatException(record.exc_info)
         # One pass over the finished line: the forms include each secret as JSON writes it
         # (quotes and backslashes escaped), so nothing inside a field escapes redaction.
-        return _redact(json.dumps(data, ensure_ascii=False, default=str), _current_forms())
+        return _redact(json.dumps(data, ensure_ascii=False, default=str), configured_secret_forms())
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -132,7 +133,7 @@ def configure_logging(level: int = logging.INFO) -> logging.Logger:
 
 def redact(text: str) -> str:
     """`text` with every configured secret replaced by ``***``."""
-    return _redact(text, _current_forms())
+    return _redact(text, configured_secret_forms())
 
 
 def _redact(text: str, forms: tuple[str, ...]) -> str:
@@ -143,33 +144,19 @@ def _redact(text: str, forms: tuple[str, ...]) -> str:
     return text
 
 
-def _current_forms() -> tuple[str, ...]:
-    """The forms of the secrets configured right now. The variables are read on every call
-    (a host or a test may change them), through the bytes view of the environment, which
-    skips decoding; they are parsed once per distinct set of values."""
-    if not os.supports_bytes_environ:  # Windows has no bytes view
-        return _secret_forms(_configured_secrets(os.environ))
-    return _forms_of(tuple(os.environb.get(name) for name in _SECRET_NAMES))
-
-
-@lru_cache(maxsize=8)
-def _forms_of(values: tuple[bytes | None, ...]) -> tuple[str, ...]:
-    environ = {
-        name: os.fsdecode(value)
-        for name, value in zip(SECRET_VARIABLES, values, strict=True)
-        if value is not None
-    }
-    return _secret_forms(_configured_secrets(environ))
-
-
-def _configured_secrets(environ: Mapping[str, str]) -> tuple[str, ...]:
-    values = [environ.get(name, "") for name in SECRET_VARIABLES]
+@cache
+def configured_secret_forms() -> tuple[str, ...]:
+    """The forms of the secrets the environment configures, read once per process like the
+    settings: `tagstrip.core.settings.reset_settings()` forgets them too."""
+    values = [os.environ.get(name, "") for name in SECRET_VARIABLES]
     parts = {part.strip() for value in values for part in value.split(",")} | set(values)
-    return tuple(sorted(part for part in parts if len(part) >= _MIN_SECRET))
+    return secret_forms(tuple(sorted(part for part in parts if len(part) >= _MIN_SECRET)))
 
 
 @lru_cache(maxsize=8)
-def _secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
+def secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
+    """Each secret as sent, percent-encoded once and twice (as a v1 string to sign carries
+    it) and JSON-escaped, longest first so a form inside another is replaced after it."""
     forms: set[str] = set()
     for secret in secrets:
         once = quote(secret, safe="~")

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from tagstrip.core.errors import ConfigurationError
+from tagstrip.core.logging import configured_secret_forms
 from tagstrip.core.models import ProviderName
 
 __all__ = [
@@ -207,5 +208,6 @@ def get_settings() -> Settings:
 
 
 def reset_settings() -> None:
-    """Forget the cached settings (tests, or after the environment changed)."""
+    """Forget the cached settings and secrets (tests, or after the environment changed)."""
     get_settings.cache_clear()
+    configured_secret_forms.cache_clear()
