@@ -15,10 +15,10 @@ import os
 import ssl
 import threading
 
-__all__ = ["preload", "ssl_context"]
+__all__ = ["TrustStore", "preload", "ssl_context"]
 
 
-class _TrustStore:
+class TrustStore:
     """One context, created by whichever thread asks first; the others wait for it."""
 
     def __init__(self) -> None:
@@ -53,7 +53,7 @@ def _load() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-_STORE = _TrustStore()
+_STORE = TrustStore()
 
 
 def preload() -> None:
