@@ -85,11 +85,13 @@ def capture(cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> Iterator[Captu
     reset_settings()
     found = Capture()
 
-    def record_authorization(request: httpx.Request) -> None:
-        found.sent_authorizations.add(request.headers.get("authorization", ""))
+    class Recording(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            found.sent_authorizations.add(request.headers.get("authorization", ""))
+            return super().handle_request(request)
 
-    client = httpx.Client(event_hooks={"request": [record_authorization]})
-    monkeypatch.setattr(executor, "shared_http_client", lambda: client)
+    transport = Recording()
+    monkeypatch.setattr(executor, "shared_transport", lambda: transport)
     loggers = [logging.getLogger(), logging.getLogger("tagstrip")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
@@ -99,7 +101,7 @@ def capture(cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> Iterator[Captu
     for logger, level in zip(loggers, levels, strict=True):
         logger.removeHandler(found)
         logger.setLevel(level)
-    client.close()
+    transport.close()
 
 
 def assert_nothing_leaked(found: Capture, cloud: FakeCloud) -> None:

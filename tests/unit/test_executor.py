@@ -15,7 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tagstrip.core.calls import http_retry_after, shared_http_client
+from tagstrip.core.calls import PROXY_VARIABLES, http_retry_after, shared_transport
 from tagstrip.core.errors import ConfigurationError, ProviderError
 from tagstrip.core.executor import execute
 from tagstrip.core.settings import Settings, get_settings, reset_settings
@@ -282,9 +282,16 @@ def test_a_plan_with_nothing_to_send_is_ok(httpserver: HTTPServer) -> None:
     assert not httpserver.log
 
 
-def test_one_pooled_client_serves_every_invocation() -> None:
-    assert shared_http_client() is shared_http_client()
-    assert isinstance(shared_http_client(), httpx.Client)
+def test_one_pooled_transport_serves_every_invocation(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    shared_transport.cache_clear()
+    try:
+        assert shared_transport() is shared_transport()
+        assert isinstance(shared_transport(), httpx.HTTPTransport)
+    finally:
+        shared_transport.cache_clear()
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -323,3 +330,25 @@ def test_a_bad_setting_names_its_variable(variable: str, value: str) -> None:
         Settings.from_env({variable: value})
     assert caught.value.variable == variable
     assert str(caught.value).startswith(f"{variable} is not valid")
+
+
+@pytest.fixture
+def proxied(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> Iterator[HTTPServer]:
+    """`httpserver` as the HTTP proxy of the process (``http_proxy``, as httpx reads it)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("http_proxy", httpserver.url_for("/").rstrip("/"))
+    shared_transport.cache_clear()
+    yield httpserver
+    shared_transport.cache_clear()
+
+
+def test_calls_go_through_the_configured_proxy(proxied: HTTPServer) -> None:
+    """The endpoint's host does not resolve: only the proxy can have carried the call."""
+    proxied.expect_request("/", method="POST").respond_with_response(ok("REQ-PROXIED"))
+    endpoint = "http://ecs.proxied.invalid"
+    result = execute(plan_of(ecs("i-1")), settings_for(endpoint))
+    assert [call.request_id for call in result.calls] == ["REQ-PROXIED"]
+    [(request, _)] = proxied.log
+    assert request.headers["Host"] == "ecs.proxied.invalid"

@@ -1,7 +1,7 @@
 """Carry out a plan: one signed HTTP call per planned call, retried, concurrent, on a deadline.
 
 `execute(plan)` sends the calls of different resources concurrently (bounded by
-``concurrency``) and the calls of one resource in order, through one pooled `httpx.Client`
+``concurrency``) and the calls of one resource in order, through one pooled transport
 shared by the whole process so warm invocations reuse connections. A retryable failure
 (throttling, 429, 5xx, timeouts, connection errors) is retried with exponential backoff and
 full jitter, waiting at least what the provider's Retry-After asks, as long as the overall
@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from typing import Any, Literal
 
 import httpx
 
-from tagstrip.core.calls import ProviderClient, Reply, shared_http_client
+from tagstrip.core.calls import ProviderClient, Reply, send, shared_transport
 from tagstrip.core.concurrency import run_concurrently
 from tagstrip.core.errors import ProviderError
 from tagstrip.core.logging import secret_forms
@@ -47,17 +46,17 @@ for _name in ("httpx", "httpcore"):
 
 
 def execute(
-    plan: Plan, settings: Settings | None = None, *, http: httpx.Client | None = None
+    plan: Plan, settings: Settings | None = None, *, transport: httpx.BaseTransport | None = None
 ) -> RequestResult:
     """Run `plan` and report every call. Raises ConfigurationError before any network I/O.
 
-    `http` replaces the shared client (tests, or a transport into the embedded fake cloud).
+    `transport` replaces the shared connection pool (tests).
     """
     if plan.dry_run and plan.selection is None:
         return _request_result(plan, _not_sent(plan))
     settings = settings or get_settings()
     client = make_client(plan.provider, settings)
-    runner = _Runner(plan, client, settings, http or shared_http_client())
+    runner = _Runner(plan, client, settings, transport or shared_transport())
     started = time.monotonic()
     reads: list[CallResult] = []
     if plan.selection is not None:  # read first (even in a dry run), then plan the writes
@@ -111,13 +110,16 @@ class _Runner:
     """Sends the calls of one plan; safe to share between threads."""
 
     def __init__(
-        self, plan: Plan, client: ProviderClient, settings: Settings, http: httpx.Client
+        self,
+        plan: Plan,
+        client: ProviderClient,
+        settings: Settings,
+        transport: httpx.BaseTransport,
     ) -> None:
-        self.plan, self.client, self.settings, self.http = plan, client, settings, http
+        self.plan, self.client, self.settings = plan, client, settings
+        self.transport = transport
         self.deadline = time.monotonic() + settings.deadline
         self._secrets = secret_forms(settings.secret_values())
-        self._random = random.Random()
-        self._lock = threading.Lock()
 
     def run(self, call: PlannedCall) -> CallResult:
         return self.exchange(call)[0]
@@ -180,7 +182,7 @@ class _Runner:
         request.extensions["timeout"] = timeout.as_dict()
         try:
             with _transport_errors(call.provider):
-                response = self.http.send(request, auth=self.client.auth)
+                response = send(self.transport, request, self.client.auth)
         except ProviderError as exc:
             return _Failure(exc)
         try:
@@ -201,10 +203,10 @@ class _Runner:
         return min(self.settings.max_backoff, self.settings.backoff * 2.0 ** max(0, attempts - 1))
 
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
-        """Full jitter under the exponential cap, but never less than the provider asked."""
-        with self._lock:
-            jittered = self._random.uniform(0, self._ceiling(attempts))
-        return max(jittered, retry_after or 0.0)
+        """Full jitter under the exponential cap, but never less than the provider asked.
+        The process's random generator serves every thread (a generator per plan would cost
+        its seeding, from the OS, on every event)."""
+        return max(random.uniform(0, self._ceiling(attempts)), retry_after or 0.0)
 
     def _failed(
         self, call: PlannedCall, failure: _Failure, attempts: int, started: float
