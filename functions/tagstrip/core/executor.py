@@ -57,29 +57,12 @@ def execute(
     settings = settings or get_settings()
     client = make_client(plan.provider, settings)
     runner = _Runner(plan, client, settings, transport or shared_transport())
-    started = time.monotonic()
     reads: list[CallResult] = []
     if plan.selection is not None:  # read first (even in a dry run), then plan the writes
         spec = spec_for(plan.provider)
         plan, reads = resolve(plan, spec, runner.exchange, settings.concurrency)
     writes = _not_sent(plan) if plan.dry_run else _send_all(plan, runner, settings.concurrency)
-    result = _request_result(plan, reads + writes)
-    log.log(
-        logging.INFO if result.status == "ok" else logging.WARNING,
-        "request %s %s %s",
-        plan.request_id or "-",
-        plan.provider,
-        result.status,
-        extra={
-            "request_id": plan.request_id,
-            "provider": plan.provider,
-            "status": result.status,
-            "calls": len(result.calls),
-            "failed": sum(call.outcome == "failed" for call in result.calls),
-            "duration_ms": _ms_since(started),
-        },
-    )
-    return result
+    return _request_result(plan, reads + writes)
 
 
 def _not_sent(plan: Plan) -> list[CallResult]:

@@ -129,7 +129,8 @@ _LEVELS = {"rejected": logging.WARNING, "partial": logging.WARNING, "failed": lo
 
 
 def _log(report: Report, *, reason: str | None = None, started: float | None = None) -> None:
-    """One line per event: where it came from, what became of it, how long it took."""
+    """One line per event: where it came from, what became of it (and of each request it
+    carried: `statuses` follows `request_ids`), how long it took."""
     calls = [call for result in report.results for call in result.calls]
     log.log(
         _LEVELS.get(report.status, logging.INFO),
@@ -143,6 +144,7 @@ def _log(report: Report, *, reason: str | None = None, started: float | None = N
             "status": report.status,
             "requests": len(report.results),
             "request_ids": [result.request_id for result in report.results] or None,
+            "statuses": [result.status for result in report.results] or None,
             "providers": sorted({result.provider for result in report.results}) or None,
             "calls": len(calls),
             "failed": sum(call.outcome == "failed" for call in calls),
