@@ -165,15 +165,15 @@ def test_redis_packs_50_resources_and_20_keys_a_call() -> None:
     resources = [f"r-{i}" for i in range(51)]
     keys = [{"key": f"k{i}"} for i in range(21)]
     plan = plan_of(REDIS, resource_ids=resources, tags=keys)
-    assert len(plan.calls) == 4
-    assert sorted((len(c.resource_ids), len(c.tags)) for c in plan.calls) == [
-        (1, 1),
-        (1, 20),
-        (50, 1),
-        (50, 20),
-    ]
-    assert plan.calls[0].params["ResourceId.50"] == "r-49"
-    assert plan.calls[0].params["TagKey.20"] == "k19"
+    # Each instance needs 2 calls of at most 20 keys, and 3 calls hold the 102 slots: 3 calls,
+    # where chunks of 50 instances times chunks of 20 keys took 4.
+    assert [(len(c.resource_ids), len(c.tags)) for c in plan.calls] == [(34, 14)] * 3
+    pairs = {(rid, tag.key) for c in plan.calls for rid in c.resource_ids for tag in c.tags}
+    assert pairs == {(rid, key["key"]) for rid in resources for key in keys}
+    for call in plan.calls:
+        numbered = {f"ResourceId.{n}": rid for n, rid in enumerate(call.resource_ids, start=1)}
+        numbered |= {f"TagKey.{n}": tag.key for n, tag in enumerate(call.tags, start=1)}
+        assert call.params == {"RegionId": "cn-hangzhou", "ResourceType": "INSTANCE", **numbered}
 
 
 def test_redis_duplicate_keys_are_merged_in_canonical_form() -> None:

@@ -7,9 +7,10 @@ helpers here read them back, checking the index range the API documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
+from tagstrip.core.covering import cover
 from tagstrip.core.errors import FieldError, InvalidRequest
 from tagstrip.core.models import PlannedCall, Tag, TagRemovalRequest
 from tagstrip.core.rules import ProviderSpec, check_length, chunked
@@ -32,6 +33,8 @@ _TAG_VALUE_CODE = "InvalidTagValue.Malformed"
 _LIMIT = 128
 #: ListTagResources takes ResourceId.1 to ResourceId.50.
 LIST_RESOURCES_PER_CALL = 50
+
+T = TypeVar("T")
 
 
 def require_strings(payload: Mapping[str, Any], allowed: re.Pattern[str]) -> list[FieldError]:
@@ -125,9 +128,18 @@ def untag_resources(
     api_version: str,
     limits: tuple[int, int],
 ) -> list[PlannedCall]:
-    """``UntagResources`` (ECS and Redis alike): every resource chunk with every key chunk,
-    at most ``limits`` = (resources, keys) a call; no key means ``All=true``."""
-    resources_per_call, keys_per_call = limits
+    """``UntagResources`` (ECS and Redis alike): the fewest calls of at most ``limits`` =
+    (resources, keys) that remove every key from every resource (see
+    `tagstrip.core.covering`); no key means ``All=true``, one call per chunk of resources."""
+    resource_ids = request.resource_ids
+    shapes: list[tuple[list[str], list[Tag]]]
+    if keys:
+        shapes = [
+            (_pick(resource_ids, resource_runs), _pick(keys, key_runs))
+            for resource_runs, key_runs in cover(len(resource_ids), len(keys), limits)
+        ]
+    else:
+        shapes = [(chunk, []) for chunk in chunked(resource_ids, limits[0])]
     return [
         spec.make_call(
             request,
@@ -145,9 +157,13 @@ def untag_resources(
             resource_ids=resource_chunk,
             tags=key_chunk,
         )
-        for resource_chunk in chunked(request.resource_ids, resources_per_call)
-        for key_chunk in list(chunked(keys, keys_per_call)) or [[]]
+        for resource_chunk, key_chunk in shapes
     ]
+
+
+def _pick(items: Sequence[T], runs: list[range]) -> list[T]:
+    """The items at the indexes of `runs`, in order."""
+    return [item for run in runs for item in items[run.start : run.stop]]
 
 
 def list_tag_resources(
