@@ -9,9 +9,12 @@ limits, not from tagstrip's planner:
   since every resource needs its own ceil(T / limit) calls;
 - account-wide (Baidu tag): ceil(T / 20);
 - many resources a call (ECS UntagResources, Redis UntagResources, 50 resources and 20 keys):
-  ceil(R / 50) when T <= 20, ceil(T / 20) when R <= 50; `All` counts as T = 1. Only these
-  shapes are drawn: with R > 50 and T > 20 at once the fewest calls is a covering problem
-  (75 resources x 30 keys fit in 3 calls, where ceil(R/50) x ceil(T/20) = 4).
+  max(ceil(R * ceil(T/20) / 50), ceil(T * ceil(R/50) / 20)), since every resource is in at
+  least ceil(T/20) calls, every key in at least ceil(R/50), and a call holds 50 resources and
+  20 keys. No plan does better, and the bound is always reachable (the construction and its
+  proof are in functions/tagstrip/core/covering.py), so it is the fewest for every shape
+  drawn, R > 50 with T > 20 included (75 resources x 30 keys: 3 calls, where the grid
+  ceil(R/50) x ceil(T/20) takes 4). `All` counts as T = 1.
 """
 
 from __future__ import annotations
@@ -56,16 +59,22 @@ def minimum(api: Api, resources: int, tags: int) -> int:
         return per_resource
     if api.resources_per_call == 1:
         return resources * per_resource
-    assert tags <= api.tags_per_call or resources <= api.resources_per_call
-    return math.ceil(resources / api.resources_per_call) * per_resource
+    per_key = math.ceil(resources / api.resources_per_call)
+    return max(
+        math.ceil(resources * per_resource / api.resources_per_call),
+        math.ceil(tags * per_key / api.tags_per_call),
+    )
 
 
 def draw(api: Api, rng: random.Random, index: int) -> tuple[dict[str, Any], int, int]:
     """One request for `api`, its resource count and tag count (All counts as one)."""
     tags = rng.randint(1, api.max_tags)
     resources = 0 if api.resources_per_call is None else rng.randint(1, api.max_resources)
-    if api.resources_per_call == 50 and resources > 50 and tags > 20:
-        tags = rng.randint(1, 20)
+    per_call = api.resources_per_call or 1
+    if per_call > 1 and rng.random() < 0.5:
+        # Over both limits at once, where chunks of resources x chunks of keys can waste calls.
+        resources = rng.randint(per_call + 1, api.max_resources)
+        tags = rng.randint(api.tags_per_call + 1, api.max_tags)
     remove_all = api.provider == "aliyun-redis" and rng.random() < 0.25
     prefix = {"aliyun-ecs": "i-", "aliyun-redis": "r-", "huawei-ecs": "srv-", "baidu-bcc": "i-"}
     ids = [f"{prefix.get(api.provider, '')}min{index:03d}x{n:03d}" for n in range(resources)]
@@ -87,6 +96,18 @@ def draw(api: Api, rng: random.Random, index: int) -> tuple[dict[str, Any], int,
         return request, resources, 1
     request["tags"] = [_tag(api, n) for n in range(tags)]
     return request, resources, tags
+
+
+def over_both_limits(api: Api, resources: int, tags: int) -> bool:
+    per_call = api.resources_per_call or 1
+    return per_call > 1 and resources > per_call and tags > api.tags_per_call
+
+
+def grid(api: Api, resources: int, tags: int) -> int:
+    """Chunks of resources x chunks of keys: what tagstrip planned before it solved the
+    covering, for comparison."""
+    per_call = api.resources_per_call or 1
+    return math.ceil(resources / per_call) * math.ceil(tags / api.tags_per_call)
 
 
 def _tag(api: Api, n: int) -> dict[str, str]:
@@ -160,6 +181,11 @@ def main() -> None:
                 "requests": len(drawn),
                 "apis": [f"{a.provider}{'/' + a.profile if a.profile else ''}" for a in APIS],
                 "off_minimum": off,
+                "over_both_limits": [
+                    {"id": request["id"], "minimum": minimum(api, r, t), "grid": grid(api, r, t)}
+                    for api, request, r, t in drawn
+                    if over_both_limits(api, r, t)
+                ],
             },
         )
     ]
