@@ -23,6 +23,7 @@ FIGURES = {
         "cold_start_vs_hello",
         "cold_start_vs_sdk",
         "import_main_vs_hello",
+        "cold_start_library_floor",
         "cold_start_without_bytecode",
     },
     "per_event": {"per_event_vs_bare_httpx"},
