@@ -11,7 +11,10 @@ import threading
 import pytest
 
 from tagstrip.core.logging import JsonFormatter, configure_logging, log_context, redact
+from tagstrip.core.pipeline import validate_request
 from tagstrip.core.settings import reset_settings
+from tagstrip.handlers.report import carry_out
+from tagstrip.sources.outcome import Accepted
 
 
 def record(message: str, level: int = logging.INFO, **extra: object) -> logging.LogRecord:
@@ -95,3 +98,35 @@ def test_the_handler_writes_json_lines_to_stderr(capsys: pytest.CaptureFixture[s
     logger.info("hello", extra={"event_id": "e-1"})
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert json.loads(line)["event_id"] == "e-1"
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_one_event_line_carries_the_status_of_each_request() -> None:
+    """No separate line per request: the event line lists each one's id and status."""
+    base = {"provider": "aliyun-ecs", "region": "cn-shenzhen", "resource_type": "instance"}
+    requests = tuple(
+        validate_request(
+            {**base, "id": rid, "resource_ids": ["i-1"], "tags": [{"key": "k"}], "dry_run": True}
+        )
+        for rid in ("OPS-1", "OPS-2")
+    )
+    found = _Records()
+    logger = logging.getLogger("tagstrip")
+    logger.addHandler(found)
+    try:
+        carry_out(Accepted("request", "evt-1", requests))
+    finally:
+        logger.removeHandler(found)
+    [line] = [json.loads(JsonFormatter().format(r)) for r in found.records]
+    assert line["message"] == "event request dry_run"
+    assert line["request_ids"] == ["OPS-1", "OPS-2"]
+    assert line["statuses"] == ["dry_run", "dry_run"]
+    assert (line["requests"], line["calls"], line["event_id"]) == (2, 2, "evt-1")
