@@ -352,3 +352,24 @@ def test_calls_go_through_the_configured_proxy(proxied: HTTPServer) -> None:
     assert [call.request_id for call in result.calls] == ["REQ-PROXIED"]
     [(request, _)] = proxied.log
     assert request.headers["Host"] == "ecs.proxied.invalid"
+
+
+def test_calls_through_a_given_transport_are_signed_and_send_no_cookie() -> None:
+    """`execute(transport=...)` replaces the pool; a provider's Set-Cookie never comes back
+    on a later call: every call stands alone, as it is signed."""
+    seen: list[httpx.Request] = []
+
+    def provider(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(
+            200, json={"RequestId": f"REQ-{len(seen)}"}, headers={"Set-Cookie": "session=abc"}
+        )
+
+    result = execute(
+        plan_of(ecs("i-1", "i-2")),
+        settings_for("http://ecs.example.test", concurrency=1),
+        transport=httpx.MockTransport(provider),
+    )
+    assert sorted(call.request_id or "" for call in result.calls) == ["REQ-1", "REQ-2"]
+    assert all(r.headers["authorization"].startswith("ACS3-HMAC-SHA256 ") for r in seen)
+    assert not [r for r in seen if "cookie" in r.headers]
