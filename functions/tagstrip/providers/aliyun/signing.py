@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import httpx
 
-from tagstrip.providers._auth import authorization_fields, utc_now
+from tagstrip.providers._auth import Clock, KeyedAuth, authorization_fields, utc_now
 
 __all__ = [
     "ACS3_ALGORITHM",
@@ -48,7 +48,6 @@ __all__ = [
 ]
 
 ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
-Clock = Callable[[], datetime]
 
 
 @lru_cache(maxsize=4096)  # names and most values recur call after call: encode them once
@@ -183,7 +182,7 @@ def parse_acs3_authorization(value: str) -> Acs3Authorization:
 # --- httpx flows --------------------------------------------------------------------------
 
 
-class _AliyunAuth(httpx.Auth):
+class _AliyunAuth(KeyedAuth):
     """Holds the key; a fresh time and nonce are drawn for every request signed."""
 
     requires_request_body = True
@@ -197,10 +196,7 @@ class _AliyunAuth(httpx.Auth):
         clock: Clock = utc_now,
         nonce: Callable[[], str] = new_nonce,
     ) -> None:
-        self.access_key_id = access_key_id
-        self._secret = secret
-        self._security_token = security_token
-        self._clock = clock
+        super().__init__(access_key_id, secret, security_token, clock=clock)
         self._nonce = nonce
 
 

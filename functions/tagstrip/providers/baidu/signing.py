@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import httpx
 
-from tagstrip.providers._auth import utc_now
+from tagstrip.providers._auth import Clock, KeyedAuth, utc_now
 
 __all__ = [
     "DEFAULT_EXPIRATION",
@@ -45,7 +45,6 @@ VERSION = "bce-auth-v1"
 DEFAULT_EXPIRATION = 1800
 #: Signed when the authorization names no headers, together with every ``x-bce-*`` header.
 _DEFAULT_SIGNED = frozenset({"host", "content-length", "content-type", "content-md5"})
-Clock = Callable[[], datetime]
 
 
 class BceAuthorization(NamedTuple):
@@ -147,7 +146,7 @@ def parse_authorization(value: str) -> BceAuthorization:
     return BceAuthorization(parts[1], parts[2], int(parts[3]), signed, parts[5])
 
 
-class BceAuth(httpx.Auth):
+class BceAuth(KeyedAuth):
     """Signs each request with a fresh timestamp and the default header set."""
 
     def __init__(
@@ -159,11 +158,8 @@ class BceAuth(httpx.Auth):
         expiration: int = DEFAULT_EXPIRATION,
         clock: Clock = utc_now,
     ) -> None:
-        self.access_key_id = access_key_id
-        self._secret = secret
-        self._security_token = security_token
+        super().__init__(access_key_id, secret, security_token, clock=clock)
         self._expiration = expiration
-        self._clock = clock
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         timestamp = format_timestamp(self._clock())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote
 
 import httpx
 
-from tagstrip.providers._auth import authorization_fields, utc_now
+from tagstrip.providers._auth import KeyedAuth, authorization_fields
 
 __all__ = [
     "ALGORITHM",
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 ALGORITHM = "SDK-HMAC-SHA256"
-Clock = Callable[[], datetime]
 
 
 class HuaweiAuthorization(NamedTuple):
@@ -113,23 +112,10 @@ def parse_authorization(value: str) -> HuaweiAuthorization:
     return HuaweiAuthorization(fields["Access"], signed, fields["Signature"])
 
 
-class SdkHmacSha256Auth(httpx.Auth):
+class SdkHmacSha256Auth(KeyedAuth):
     """Signs each request with a fresh ``X-Sdk-Date``; the SK is never exposed."""
 
     requires_request_body = True
-
-    def __init__(
-        self,
-        access_key_id: str,
-        secret: str,
-        security_token: str | None = None,
-        *,
-        clock: Clock = utc_now,
-    ) -> None:
-        self.access_key_id = access_key_id
-        self._secret = secret
-        self._security_token = security_token
-        self._clock = clock
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         headers = request.headers
