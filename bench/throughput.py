@@ -6,6 +6,11 @@ tagstrip receives a signed webhook delivery (X-Hub-Signature-256) of a canonical
 request: the signature check, JSON parsing, validation, planning and the JSON report, which
 is tagstrip's own work per request; the provider call is left out (its cost is the fake
 cloud's; figure 2 covers the call). hello-world receives the same bytes and headers.
+
+Beside it, reported without a target: the same figure for bench/apps/floor.py, the barest
+webhook the stack allows (signature, JSON, pydantic validation, one log line, a JSON
+answer), which bounds what any webhook built on functions-framework and pydantic can reach;
+and tagstrip against that floor, which is what tagstrip's own features cost.
 """
 
 from __future__ import annotations
@@ -66,8 +71,9 @@ def main() -> None:
         with (
             served(MAIN, "remove_tags_http", env) as (tagstrip_port, _),
             served(APPS / "hello.py", "hello", env) as (hello_port, _),
+            served(APPS / "floor.py", "floor", env) as (floor_port, _),
         ):
-            for port in (tagstrip_port, hello_port):
+            for port in (tagstrip_port, hello_port, floor_port):
                 status, answer = wait_until_answered(port, data, lambda: headers)
                 if status != 200:
                     raise RuntimeError(f"port {port} answered {status}: {answer[:300]!r}")
@@ -78,20 +84,46 @@ def main() -> None:
             def subject(port: int) -> Callable[[], float]:
                 return lambda: float(load(port, body, headers, seconds, limit)["rps"])
 
-            subjects = {"tagstrip": subject(tagstrip_port), "hello": subject(hello_port)}
-            for run in subjects.values():  # warm up both
+            subjects = {
+                "tagstrip": subject(tagstrip_port),
+                "hello": subject(hello_port),
+                "floor": subject(floor_port),
+            }
+            for run in subjects.values():  # warm up each
                 run()
             samples = alternate(subjects, rounds)
+    settings = {"connections": CONNECTIONS, "seconds_per_run": seconds, "rounds": rounds}
+    tagstrip = Series("tagstrip dry-run webhook", "req/s", samples["tagstrip"])
+    hello = Series("hello-world", "req/s", samples["hello"])
+    floor = Series("barest signed, validated, logged webhook", "req/s", samples["floor"])
     figures = [
         Figure(
             "throughput_vs_hello",
             "webhook throughput, tagstrip / hello-world",
-            Series("tagstrip dry-run webhook", "req/s", samples["tagstrip"]),
-            Series("hello-world", "req/s", samples["hello"]),
+            tagstrip,
+            hello,
             ">=",
             0.8,
-            {"connections": CONNECTIONS, "seconds_per_run": seconds, "rounds": rounds},
-        )
+            settings,
+        ),
+        Figure(
+            "throughput_stack_floor",
+            "throughput, barest webhook on the stack / hello-world",
+            floor,
+            hello,
+            "",
+            None,
+            settings,
+        ),
+        Figure(
+            "throughput_vs_floor",
+            "throughput, tagstrip / barest webhook on the stack",
+            tagstrip,
+            floor,
+            "",
+            None,
+            settings,
+        ),
     ]
     report("throughput", figures, args.json)
 

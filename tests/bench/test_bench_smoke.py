@@ -27,7 +27,7 @@ FIGURES = {
         "cold_start_without_bytecode",
     },
     "per_event": {"per_event_vs_bare_httpx"},
-    "throughput": {"throughput_vs_hello"},
+    "throughput": {"throughput_vs_hello", "throughput_stack_floor", "throughput_vs_floor"},
     "fanout": {"fanout_vs_waves"},
     "minimality": {"calls_vs_minimum"},
     "memory": {"memory_growth"},
