@@ -9,8 +9,11 @@ handler(event, context)           runtimes that call a Python function (Baidu CF
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import flask
 import functions_framework
@@ -26,12 +29,37 @@ configure_logging()  # JSON lines, one handler however often this module is load
 # store loads on a background thread while the first request imports the rest.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 tls.preload()
+# Cold start: the first event imports pydantic, httpx and the core, some 75,000 objects that
+# live as long as the process; collecting cycles while they are made frees nothing, so the
+# collector waits until the first call returns, then freezes what exists so that no later
+# collection scans it again (see _collecting).
+gc.disable()
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _collecting(entry: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn the garbage collector back on once `entry` has answered its first call."""
+
+    @functools.wraps(entry)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return entry(*args, **kwargs)
+        finally:
+            if not gc.isenabled():
+                gc.freeze()
+                gc.enable()
+
+    return call
+
 
 # Each target imports its own handler on first call: a deployment serves one target, and
 # the webhook's cold start should not load every queue adapter.
 
 
 @functions_framework.http
+@_collecting
 def remove_tags_http(request: flask.Request) -> flask.Response:
     from tagstrip.handlers import webhook
 
@@ -39,6 +67,7 @@ def remove_tags_http(request: flask.Request) -> flask.Response:
 
 
 @functions_framework.cloud_event
+@_collecting
 def remove_tags_event(event: CloudEvent) -> None:
     from tagstrip.handlers import delivery
 
@@ -46,12 +75,14 @@ def remove_tags_event(event: CloudEvent) -> None:
 
 
 @functions_framework.http
+@_collecting
 def remove_tags_queue(request: flask.Request) -> flask.Response:
     from tagstrip.handlers import delivery
 
     return delivery.handle_queue(request)
 
 
+@_collecting
 def handler(event: Any, context: Any = None) -> Any:
     from tagstrip.handlers import plain
 
@@ -59,6 +90,7 @@ def handler(event: Any, context: Any = None) -> Any:
 
 
 @functions_framework.errorhandler(HTTPException)  # type: ignore[untyped-decorator]
+@_collecting
 def _framework_refusal(error: HTTPException) -> flask.Response:
     """The framework's own 4xx, without its echo of the request headers: on Alibaba FC those
     carry the function's temporary credentials (x-fc-access-key-secret, x-fc-security-token)."""
@@ -68,6 +100,7 @@ def _framework_refusal(error: HTTPException) -> flask.Response:
 
 
 @functions_framework.errorhandler(Exception)  # type: ignore[untyped-decorator]
+@_collecting
 def _unhandled(error: Exception) -> flask.Response:
     """A request the framework could not read: 400; a failure of ours: 500, delivered again."""
     from tagstrip.handlers import framework

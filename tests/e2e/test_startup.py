@@ -1,0 +1,54 @@
+"""What functions/main.py does to the process at import, checked in a fresh interpreter each."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.e2e.conftest import MAIN
+
+_PROBE = """
+import gc, json, os
+import main
+seen = {"collecting_at_import": gc.isenabled()}
+answer = main.handler({"provider": "nowhere"})
+seen.update(
+    answered=bool(answer),
+    collecting_after_call=gc.isenabled(),
+    frozen=gc.get_freeze_count(),
+    plugins=os.environ.get("PYDANTIC_DISABLE_PLUGINS"),
+)
+print(json.dumps(seen))
+"""
+
+
+def _probe(**env: str) -> dict[str, object]:
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    environment.update(PYTHONPATH=str(MAIN.parent), **env)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    seen: dict[str, object] = json.loads(result.stdout.splitlines()[-1])
+    return seen
+
+
+def test_the_collector_waits_for_the_first_call_then_skips_what_the_imports_made() -> None:
+    seen = _probe()
+    assert seen["collecting_at_import"] is False
+    assert seen["answered"] is True
+    assert seen["collecting_after_call"] is True
+    frozen = seen["frozen"]
+    assert isinstance(frozen, int)
+    assert frozen > 20_000  # pydantic, httpx and the core: tens of thousands of objects
+
+
+def test_pydantic_plugins_are_not_searched_unless_the_deployment_says_so() -> None:
+    assert _probe()["plugins"] == "__all__"
+    assert _probe(PYDANTIC_DISABLE_PLUGINS="")["plugins"] == ""
