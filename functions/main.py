@@ -10,7 +10,6 @@ handler(event, context)           runtimes that call a Python function (Baidu CF
 from __future__ import annotations
 
 import functools
-import gc
 import os
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -20,7 +19,7 @@ import functions_framework
 from cloudevents.http.event import CloudEvent
 from werkzeug.exceptions import HTTPException
 
-from tagstrip.core import tls
+from tagstrip.core import collector, tls
 from tagstrip.core.logging import configure_logging
 
 configure_logging()  # JSON lines, one handler however often this module is loaded
@@ -29,27 +28,23 @@ configure_logging()  # JSON lines, one handler however often this module is load
 # store loads on a background thread while the first request imports the rest.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 tls.preload()
-# Cold start: the first event imports pydantic, httpx and the core, some 75,000 objects that
-# live as long as the process; collecting cycles while they are made frees nothing, so the
-# collector waits until the first call returns, then freezes what exists so that no later
-# collection scans it again (see _collecting).
-gc.disable()
+# The garbage collector waits until an entry point has answered its first call: collecting
+# while the first event imports the stack frees nothing (tagstrip/core/collector.py).
+collector.pause()
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
 def _collecting(entry: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Turn the garbage collector back on once `entry` has answered its first call."""
+    """Resume garbage collection once `entry` has answered its first call."""
 
     @functools.wraps(entry)
     def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return entry(*args, **kwargs)
         finally:
-            if not gc.isenabled():
-                gc.freeze()
-                gc.enable()
+            collector.resume()
 
     return call
 
