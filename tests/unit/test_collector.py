@@ -33,9 +33,11 @@ def test_paused_until_resumed_then_the_heap_so_far_is_frozen() -> None:
     frozen = gc.get_freeze_count()
     assert frozen > 0
     gc.disable()  # the host's choice from now on
+    made_since: list[list[int]] = [[] for _ in range(1000)]
     collector.resume()
     assert not gc.isenabled()
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() <= frozen  # not frozen again (frozen objects may be freed)
+    assert made_since
 
 
 def test_a_host_running_without_the_collector_keeps_it_off() -> None:
