@@ -86,7 +86,7 @@ $(BENCH_STAMP): pyproject.toml
 .PHONY: bench bench-smoke bench-profile
 
 ## bench: cold start, per-event overhead, throughput, fan-out, call count and memory figures
-## as ratios (table, and bench/results.json); about 4 minutes on 2 cores
+## as ratios (table, and bench/results.json); about 2.5 minutes on 2 cores
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m compileall -q functions bench/apps
 	$(BENCH_VENV)/bin/python bench/run.py
