@@ -5,8 +5,9 @@
 threads each send signed webhook requests, every one a distinct event untagging two ECS
 instances, while a fault thread keeps injecting throttling, 5xx answers, stalls past the
 read timeout and dropped connections. A sender resends what it must, re-signed, honouring
-``Retry-After`` (at most ``--attempts`` sends per event): a 5xx, a transport error, and a
-207 whose results say ``retryable`` (some calls failed for a reason that may pass). After
+``Retry-After`` (at most ``--attempts`` sends per event): a 5xx (503 whenever some call
+failed for a reason that may pass, however much else was done), a 409 (the same delivery
+still in flight) and a transport error; a 207 failed for good in part and is final. After
 the window, events still being retried get a drain period. Then the fake cloud's state is
 read: every tag an event asked to remove must be gone (and the tag nobody asked for kept).
 
@@ -84,7 +85,6 @@ class Tally:
     answered: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
-    resent_207: int = 0
     faults: Counter[str] = field(default_factory=Counter)
     event_statuses: Counter[str] = field(default_factory=Counter)
     targeted: set[str] = field(default_factory=set)
@@ -236,12 +236,9 @@ def _send(port: int, body: bytes, tally: Tally) -> float | None:
     tally.add(answered=1, statuses=status)
     report = json.loads(answer) if answer else {}
     tally.add(event_statuses=str(report.get("status")))
-    retryable = any(result.get("retryable") for result in report.get("results") or [])
-    if status < 300 and not (status == 207 and retryable):
+    if status < 300:
         return None
-    if status == 207:
-        tally.add(resent_207=1)
-    elif status < 500:
+    if status < 500 and status != 409:
         tally.add(errors=f"HTTP {status}")
         return None  # a refusal is final: nothing would change on a resend
     return min(float(retry_after), 2.0) if retry_after else 0.2
@@ -278,7 +275,6 @@ def _figures(
         "answers_by_report_status": dict(sorted(tally.event_statuses.items())),
         "errors_by_class": dict(sorted(tally.errors.items())),
         "faults_injected": dict(sorted(tally.faults.items())),
-        "resent_after_207_retryable": tally.resent_207,
         "provider_calls": len(journal),
         "provider_calls_by_outcome": dict(sorted(outcomes.items())),
         "resources_targeted": len(tally.targeted),

@@ -19,15 +19,16 @@ import functions_framework
 from cloudevents.http.event import CloudEvent
 from werkzeug.exceptions import HTTPException
 
-from tagstrip.core import collector, tls
+from tagstrip.core import collector
 from tagstrip.core.logging import configure_logging
 
+# gunicorn (the functions-framework CLI included) imports this module in its master and
+# forks the workers from it: what runs here starts no thread and opens no connection, and
+# the locks it leaves behind are fork-safe (tagstrip/core/forksafe.py).
 configure_logging()  # JSON lines, one handler however often this module is loaded
 # Cold start: tagstrip uses no pydantic plugin, and looking for one scans the metadata of
-# every installed distribution (set the variable empty to let plugins load); the TLS trust
-# store loads on a background thread while the first request imports the rest.
+# every installed distribution (set the variable empty to let plugins load).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-tls.preload()
 # The garbage collector waits until an entry point has answered its first call: collecting
 # while the first event imports the stack frees nothing (tagstrip/core/collector.py).
 collector.pause()

@@ -48,6 +48,13 @@ def seeded_cloud(fake_cloud: FakeCloud) -> FakeCloud:
     return fake_cloud
 
 
+@pytest.fixture
+def allow_account_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Consent to account-wide removals (baidu-tag) for the tests that make them; the
+    default, refusing them, is what every other test sees."""
+    monkeypatch.setenv("TAGSTRIP_ALLOW_ACCOUNT_SCOPE", "true")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> Iterator[None]:
     """Settings are cached per process (a warm function keeps them); tests change the

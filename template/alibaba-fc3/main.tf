@@ -20,6 +20,8 @@ resource "alicloud_oss_bucket_object" "package" {
 
 locals {
   region = data.alicloud_regions.current.regions[0].id
+  # tagstrip settings of every function: extra_environment and the account-scope switch.
+  settings = merge(var.extra_environment, { TAGSTRIP_ALLOW_ACCOUNT_SCOPE = tostring(var.allow_account_scope) })
   # Entry points (functions/tagstrip/entrypoints.py), one function each from the same zip.
   functions = {
     webhook = {
@@ -68,7 +70,7 @@ resource "alicloud_fcv3_function" "tagstrip" {
       FUNCTION_SIGNATURE_TYPE = each.value.signature_type
       PORT                    = "9000"
     },
-    var.extra_environment,
+    local.settings,
     each.value.secret_env,
   )
 

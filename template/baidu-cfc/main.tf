@@ -5,6 +5,8 @@ locals {
     BAIDUCLOUD_ACCESS_KEY = var.baidu_access_key
     BAIDUCLOUD_SECRET_KEY = var.baidu_secret_key
   }
+  # tagstrip settings of every function: extra_environment and the account-scope switch.
+  settings = merge(var.extra_environment, { TAGSTRIP_ALLOW_ACCOUNT_SCOPE = tostring(var.allow_account_scope) })
 }
 
 resource "baiducloud_cfc_function" "webhook" {
@@ -15,7 +17,7 @@ resource "baiducloud_cfc_function" "webhook" {
   time_out       = var.timeout_seconds
   memory_size    = var.memory_mb
   code_file_name = var.package_path
-  environment = merge(local.credentials, var.extra_environment, {
+  environment = merge(local.credentials, local.settings, {
     TAGSTRIP_WEBHOOK_SECRET = var.webhook_secret
   })
 }
@@ -42,5 +44,5 @@ resource "baiducloud_cfc_function" "events" {
   time_out       = var.timeout_seconds
   memory_size    = var.memory_mb
   code_file_name = var.package_path
-  environment    = merge(local.credentials, var.extra_environment)
+  environment    = merge(local.credentials, local.settings)
 }

@@ -48,6 +48,12 @@ variable "extra_environment" {
   }
 }
 
+variable "allow_account_scope" {
+  description = "Set TAGSTRIP_ALLOW_ACCOUNT_SCOPE: carry out baidu-tag requests, which delete tags from the whole Baidu account. Off, they are refused (dry runs aside); baidu-bcc untags single instances."
+  type        = bool
+  default     = false
+}
+
 variable "timeout_seconds" {
   description = "Per-invocation time limit (1..300 s)."
   type        = number

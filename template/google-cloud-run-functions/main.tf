@@ -11,6 +11,8 @@ resource "google_pubsub_topic" "events" {
 }
 
 locals {
+  # tagstrip settings of every function: extra_environment and the account-scope switch.
+  settings = merge(var.extra_environment, { TAGSTRIP_ALLOW_ACCOUNT_SCOPE = tostring(var.allow_account_scope) })
   # Entry points (functions/tagstrip/entrypoints.py): Cloud Run functions call them by name.
   functions = {
     webhook = {
@@ -52,7 +54,7 @@ resource "google_cloudfunctions2_function" "tagstrip" {
     ingress_settings               = each.value.ingress
     all_traffic_on_latest_revision = true
     service_account_email          = google_service_account.runtime.email
-    environment_variables          = var.extra_environment
+    environment_variables          = local.settings
 
     # Secrets are mounted from Secret Manager at start: never plain values in the config.
     dynamic "secret_environment_variables" {

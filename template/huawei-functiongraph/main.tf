@@ -23,6 +23,8 @@ data "huaweicloud_csms_secret_version" "sdk_credentials" {
 locals {
   code_url = "https://${var.code_bucket}.obs.${var.region}.myhuaweicloud.com/${huaweicloud_obs_bucket_object.package.key}"
   # {} without the secret; merge() of no maps is an empty map.
+  # tagstrip settings of every function: extra_environment and the account-scope switch.
+  settings = merge(var.extra_environment, { TAGSTRIP_ALLOW_ACCOUNT_SCOPE = tostring(var.allow_account_scope) })
   encrypted_credentials = merge([
     for secret in data.huaweicloud_csms_secret_version.sdk_credentials : jsondecode(secret.secret_text)
   ]...)
@@ -43,7 +45,7 @@ resource "huaweicloud_fgs_function" "webhook" {
   app_agency            = huaweicloud_identity_agency.execution.name
   agency                = huaweicloud_identity_agency.configuration.name
 
-  user_data = jsonencode(merge(var.extra_environment, {
+  user_data = jsonencode(merge(local.settings, {
     FUNCTION_TARGET         = "remove_tags_http"
     FUNCTION_SIGNATURE_TYPE = "http"
     PORT                    = "8000"
@@ -94,7 +96,7 @@ resource "huaweicloud_fgs_function" "events" {
   app_agency            = huaweicloud_identity_agency.execution.name
   agency                = huaweicloud_identity_agency.configuration.name
   # Sign with the agency's keys from the handler context.
-  user_data           = jsonencode(merge(var.extra_environment, { TAGSTRIP_FUNCTIONGRAPH_KEYS = "true" }))
+  user_data           = jsonencode(merge(local.settings, { TAGSTRIP_FUNCTIONGRAPH_KEYS = "true" }))
   encrypted_user_data = jsonencode(local.encrypted_credentials)
 }
 

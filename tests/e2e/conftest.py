@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ def cloud(seeded_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> FakeCloud
     monkeypatch.setenv("TAGSTRIP_RETRIES", "2")
     monkeypatch.setenv("TAGSTRIP_RULES", str(EVENTS / "rules.yaml"))
     # Each test is a new sender: deliveries seen by earlier tests are not duplicates here.
-    monkeypatch.setattr(DELIVERIES, "_entries", OrderedDict())
+    DELIVERIES.reset()
     return seeded_cloud
 
 

@@ -70,6 +70,7 @@ def test_invoke_exit_2_when_invalid_with_errors_on_stderr(
     assert len(cloud.journal) == 0
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_replay_in_process_sends_each_kind_to_its_target(cloud: FakeCloud) -> None:
     events = find_events([EVENTS / "canonical", EVENTS / "eventbridge", EVENTS / "mns"])
     rows = replay(
@@ -84,6 +85,7 @@ def test_replay_in_process_sends_each_kind_to_its_target(cloud: FakeCloud) -> No
     assert all(row.http_status == 200 for row in rows)
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_replay_command_prints_a_table_or_json(
     cloud: FakeCloud, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -155,6 +157,8 @@ def test_demo_runs_as_a_console_script_without_credentials(tmp_path: Path) -> No
     )
     assert "tags removed from the fake cloud:" in result.stdout
     assert "aliyun-ecs s-946ntx4wr: Finance=FinanceJoshua" in result.stdout
+    # The demo consents to the account-wide removals its baidu-tag samples make.
+    assert "baidu (account): key1=value1, key2=value2, project=legacy-crm" in result.stdout
 
 
 def test_invoke_without_credentials_names_the_variable_without_a_traceback(

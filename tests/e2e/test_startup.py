@@ -10,9 +10,12 @@ import sys
 from tests.e2e.conftest import MAIN
 
 _PROBE = """
-import gc, json, os
+import gc, json, os, threading
+threads = set()
+threading.settrace(lambda *_: threads.add(threading.current_thread().name))
 import main
-seen = {"collecting_at_import": gc.isenabled()}
+threading.settrace(None)
+seen = {"collecting_at_import": gc.isenabled(), "threads_started_at_import": sorted(threads)}
 answer = main.handler({"provider": "nowhere"})
 seen.update(
     answered=bool(answer),
@@ -52,3 +55,9 @@ def test_the_collector_waits_for_the_first_call_then_skips_what_the_imports_made
 def test_pydantic_plugins_are_not_searched_unless_the_deployment_says_so() -> None:
     assert _probe()["plugins"] == "__all__"
     assert _probe(PYDANTIC_DISABLE_PLUGINS="")["plugins"] == ""
+
+
+def test_the_import_starts_no_thread_a_forked_worker_would_lack() -> None:
+    """gunicorn imports main.py in its master and forks the worker from it: a thread started
+    at import is not copied, and any lock it held stays held in the worker for good."""
+    assert _probe()["threads_started_at_import"] == []

@@ -93,6 +93,29 @@ def test_a_redelivered_jira_webhook_is_acted_on_once(
     assert len(cloud.journal) == 1
 
 
+def test_a_captured_request_replayed_with_a_new_identifier_is_a_duplicate(
+    webhook_client: Client, cloud: FakeCloud
+) -> None:
+    """The identifier header is signed by nothing: changing it must not make a replay new."""
+    captured = {"X-Tagstrip-Signature": sign(SECRET, BODY, now())}
+    first = post(webhook_client, **captured, **{"X-Atlassian-Webhook-Identifier": "id-1"})
+    assert first.json["status"] == "ok"
+    replay = post(webhook_client, **captured, **{"X-Atlassian-Webhook-Identifier": "id-2"})
+    assert (replay.status_code, replay.json["status"]) == (200, "duplicate")
+    assert len(cloud.journal) == 1
+
+
+@pytest.mark.parametrize("header", ["X-Hub-Signature-256", "X-Hub-Signature"])
+def test_a_hub_signed_body_sent_again_is_a_duplicate(
+    webhook_client: Client, cloud: FakeCloud, header: str
+) -> None:
+    """Hub signatures carry no timestamp: the same body within the dedup window is a resend."""
+    assert post(webhook_client, **{header: hub(SECRET)}).json["status"] == "ok"
+    again = post(webhook_client, **{header: hub(SECRET), "X-Atlassian-Webhook-Identifier": "new"})
+    assert (again.status_code, again.json["status"]) == (200, "duplicate")
+    assert len(cloud.journal) == 1
+
+
 def test_rotation(
     webhook_client: Client, cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -42,6 +42,7 @@ def test_fixture_points_tagstrip_at_the_fake(fake_cloud: FakeCloud) -> None:
     assert fake_cloud.state()["aliyun-ecs"]["resources"] == []
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_seed_holds_what_every_sample_event_names(seeded_cloud: FakeCloud, path: Path) -> None:
     backends = seeded_cloud.backends

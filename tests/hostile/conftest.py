@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -164,7 +163,7 @@ def assert_refused_without_calls(response: Any, journal: Journal) -> Any:
 @pytest.fixture
 def hostile_env(seeded_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCloud]:
     """The seeded fake cloud, a small body limit, no retries, no faults, no past deliveries."""
-    monkeypatch.setattr(DELIVERIES, "_entries", OrderedDict())
+    DELIVERIES.reset()
     monkeypatch.setenv("TAGSTRIP_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("TAGSTRIP_MAX_BODY_BYTES", str(MAX_BODY))
     monkeypatch.setenv("TAGSTRIP_RULES", str(EVENTS / "rules.yaml"))

@@ -78,6 +78,7 @@ def test_mapping_file_from_events() -> None:
     assert outcome.requests[0].provider == "huawei-ecs"
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize(
     "body",
     [

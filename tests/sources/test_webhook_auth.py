@@ -106,22 +106,72 @@ def test_several_v1_values_any_may_match() -> None:
     assert verifier(SECRET).verify({"X-Tagstrip-Signature": header}, BODY)
 
 
-def test_duplicate_atlassian_delivery_is_reported_and_release_lets_a_retry_through() -> None:
+def settle(check: WebhookVerifier, headers: dict[str, str], body: bytes = BODY) -> None:
+    """Verify a first delivery and finish it, as the webhook does once it is done."""
+    verified = check.verify(headers, body)
+    assert verified.state == "claimed"
+    check.finish(verified)
+
+
+def test_a_resend_is_in_flight_until_the_first_finishes_or_is_released() -> None:
     check = verifier(SECRET)
     headers = {"X-Hub-Signature": hub(SECRET), "X-Atlassian-Webhook-Identifier": "wh-1"}
     first = check.verify(headers, BODY)
-    assert (first.duplicate, first.delivery_id) == (False, "wh-1")
+    assert (first.state, first.delivery_id, first.duplicate) == ("claimed", "wh-1", False)
+    resend = check.verify(headers, BODY)
+    assert (resend.state, resend.duplicate, resend.claims) == ("in_flight", False, ())
+    check.release(first)  # the first failed in a way a retry may fix
+    second = check.verify(headers, BODY)
+    assert second.state == "claimed"
+    check.finish(second)
     assert check.verify(headers, BODY).duplicate
-    check.release(first)
-    assert not check.verify(headers, BODY).duplicate
 
 
 def test_replayed_timestamped_signature_is_a_duplicate() -> None:
     check = verifier(SECRET)
     headers = {"X-Tagstrip-Signature": sign(SECRET, BODY, NOW)}
-    assert not check.verify(headers, BODY).duplicate
+    settle(check, headers)
     assert check.verify(headers, BODY).duplicate
-    assert not check.verify({"X-Tagstrip-Signature": sign(SECRET, BODY, NOW + 1)}, BODY).duplicate
+    assert check.verify({"X-Tagstrip-Signature": sign(SECRET, BODY, NOW + 1)}, BODY).state == (
+        "claimed"
+    )
+
+
+def test_a_new_unsigned_identifier_does_not_make_a_replayed_signature_new() -> None:
+    """The identifier header is covered by no signature: it adds a key, never replaces one."""
+    check = verifier(SECRET)
+    signature = sign(SECRET, BODY, NOW)
+    first = {"X-Tagstrip-Signature": signature, "X-Atlassian-Webhook-Identifier": "wh-a"}
+    claimed = check.verify(first, BODY)
+    replay = {**first, "X-Atlassian-Webhook-Identifier": "wh-b"}
+    assert check.verify(replay, BODY).state == "in_flight"
+    check.finish(claimed)
+    assert check.verify(replay, BODY).duplicate
+    assert check.verify({"X-Tagstrip-Signature": signature}, BODY).duplicate
+
+
+def test_a_known_identifier_makes_a_newly_signed_resend_a_duplicate() -> None:
+    check = verifier(SECRET)
+    settle(
+        check,
+        {"X-Tagstrip-Signature": sign(SECRET, BODY, NOW), "X-Atlassian-Webhook-Identifier": "wh-c"},
+    )
+    resigned = {
+        "X-Tagstrip-Signature": sign(SECRET, BODY, NOW + 5),
+        "X-Atlassian-Webhook-Identifier": "wh-c",
+    }
+    assert check.verify(resigned, BODY).duplicate
+
+
+@pytest.mark.parametrize("header", ["X-Hub-Signature", "X-Hub-Signature-256"])
+def test_hub_signatures_without_timestamp_are_deduplicated_by_body(header: str) -> None:
+    check = verifier(SECRET)
+    settle(check, {header: hub(SECRET)})
+    assert check.verify({header: hub(SECRET)}, BODY).duplicate
+    renamed = {header: hub(SECRET), "X-Atlassian-Webhook-Identifier": "wh-new"}
+    assert check.verify(renamed, BODY).duplicate
+    other = b'{"webhookEvent":"jira:issue_created"}'
+    assert check.verify({header: hub(SECRET, other)}, other).state == "claimed"
 
 
 def test_identifier_of_a_refused_request_is_not_remembered() -> None:
@@ -142,8 +192,11 @@ def test_no_secret_refuses_and_says_how_to_configure() -> None:
 def test_unsigned_allowed_explicitly_still_drops_duplicates() -> None:
     check = verifier(allow_unsigned=True)
     headers = {"X-Atlassian-Webhook-Identifier": "wh-3"}
-    assert check.verify(headers, BODY).scheme == "unsigned"
+    first = check.verify(headers, BODY)
+    assert (first.scheme, first.claims) == ("unsigned", ("atlassian:wh-3",))
+    check.finish(first)
     assert check.verify(headers, BODY).duplicate
+    assert check.verify({}, BODY).state == "claimed"  # nothing to deduplicate on
 
 
 def test_allow_unsigned_does_not_disable_configured_secrets() -> None:
@@ -186,7 +239,21 @@ def test_delivery_log_is_bounded_and_expires() -> None:
     now = [0.0]
     log = DeliveryLog(max_entries=2, ttl_seconds=10, clock=lambda: now[0])
     # "c" evicts "a", the oldest, so "a" is new again (and evicts "b").
-    assert [log.claim(key) for key in "abac"] == [True, True, False, True]
-    assert [log.claim(key) for key in "ab"] == [True, True]
+    claims = [log.claim([key]) for key in "abac"]
+    assert claims == ["claimed", "claimed", "in_flight", "claimed"]
+    assert [log.claim([key]) for key in "ab"] == ["claimed", "claimed"]
     now[0] = 11.0
-    assert [log.claim(key) for key in "ab"] == [True, True]
+    assert [log.claim([key]) for key in "ab"] == ["claimed", "claimed"]
+
+
+def test_delivery_log_claims_every_key_or_none() -> None:
+    log = DeliveryLog()
+    assert log.claim(["a", "b"]) == "claimed"
+    assert log.claim(["b", "c"]) == "in_flight"
+    assert log.claim(["c"]) == "claimed"  # the refused claim took nothing
+    log.finish(["a", "b"])
+    assert log.claim(["c", "b"]) == "finished"  # a settled delivery outranks one in flight
+    log.release(["c"])
+    assert log.claim(["c"]) == "claimed"
+    log.reset()
+    assert log.claim(["a", "b", "c"]) == "claimed"

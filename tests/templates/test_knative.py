@@ -105,3 +105,45 @@ def test_trigger_delivers_to_the_event_service_with_a_dead_letter_sink() -> None
     assert delivery["retry"] > 0
     sink = delivery["deadLetterSink"]["ref"]
     assert sink["name"] in _by_kind(sink["kind"])
+
+
+def _template_labels(service: dict[str, Any]) -> dict[str, str]:
+    """The labels Knative puts on the Service's pods (its revision template's labels)."""
+    labels = service["spec"]["template"].get("metadata", {}).get("labels", {})
+    assert isinstance(labels, dict)
+    return labels
+
+
+def _selects(policy: dict[str, Any], service: dict[str, Any]) -> bool:
+    wanted = policy["spec"]["podSelector"]["matchLabels"].items()
+    return bool(wanted) and wanted <= _template_labels(service).items()
+
+
+def test_only_knative_may_reach_the_event_pods() -> None:
+    (policy,) = _by_kind("NetworkPolicy").values()
+    services = _by_kind("Service")
+    assert _selects(policy, services["tagstrip-events"])
+    assert not _selects(policy, services["tagstrip-webhook"])
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
+    (rule,) = policy["spec"]["ingress"]
+    assert "ports" not in rule
+    admitted = set()
+    for peer in rule["from"]:
+        assert set(peer) == {"namespaceSelector"}, peer  # no pod-only or IP-block peers
+        (name,) = peer["namespaceSelector"]["matchLabels"].items()
+        assert name[0] == "kubernetes.io/metadata.name"
+        admitted.add(name[1])
+    assert admitted == {"knative-serving", "knative-eventing"}
+
+
+def test_the_activator_stays_in_the_event_path() -> None:
+    """Else the gateway, whose namespace the policy does not admit, would reach the pods."""
+    template = _by_kind("Service")["tagstrip-events"]["spec"]["template"]
+    annotations = template["metadata"]["annotations"]
+    assert annotations["autoscaling.knative.dev/target-burst-capacity"] == "-1"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_account_scope_is_off(name: str) -> None:
+    env = {item["name"]: item.get("value") for item in _container(_by_kind("Service")[name])["env"]}
+    assert env["TAGSTRIP_ALLOW_ACCOUNT_SCOPE"] == "false"

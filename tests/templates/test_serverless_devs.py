@@ -77,3 +77,10 @@ def test_events_come_from_eventbridge_with_a_dead_letter_queue() -> None:
     assert config["eventSinkConfig"]["deliveryOption"]["eventSchema"] == "CloudEvents"
     assert config["runOptions"]["retryStrategy"]["PushRetryStrategy"] == "BACKOFF_RETRY"
     assert config["runOptions"]["deadLetterQueue"]["Arn"].startswith("acs:mns:")
+
+
+@pytest.mark.parametrize("name", ["webhook", "events"])
+def test_account_scope_is_off(name: str) -> None:
+    env = _resources()[name]["props"]["environmentVariables"]
+    assert env["TAGSTRIP_ALLOW_ACCOUNT_SCOPE"] == "${vars.allowAccountScope}"
+    assert s_yaml()["vars"]["allowAccountScope"] == "false"

@@ -110,11 +110,29 @@ def test_baidu_secrets_are_sensitive_inputs_without_defaults() -> None:
 def test_google_secrets_are_mounted_from_secret_manager() -> None:
     (function,) = resources(GOOGLE, "google_cloudfunctions2_function").values()
     (service,) = function["service_config"]
-    assert service["environment_variables"] == "${var.extra_environment}"
+    assert service["environment_variables"] == "${local.settings}"
     (dynamic,) = service["dynamic"]
     assert "secret_environment_variables" in dynamic
     webhook = locals_(GOOGLE)["functions"]["webhook"]
     assert "TAGSTRIP_WEBHOOK_SECRET = var.webhook_secret_id" in webhook["secrets"]
+
+
+_ENVIRONMENTS = {
+    FC: [("alicloud_fcv3_function", "environment_variables")],
+    HUAWEI: [("huaweicloud_fgs_function", "user_data")],
+    BAIDU: [("baiducloud_cfc_function", "environment")],
+}
+
+
+@pytest.mark.parametrize("platform", sorted(TERRAFORM_DIRS))
+def test_account_scope_is_an_input_that_defaults_to_off(platform: str) -> None:
+    spec = variables(platform)["allow_account_scope"]
+    assert (spec["type"], spec["default"]) == ("bool", False)
+    setting = "TAGSTRIP_ALLOW_ACCOUNT_SCOPE = tostring(var.allow_account_scope)"
+    assert setting in locals_(platform)["settings"]
+    for resource_type, argument in _ENVIRONMENTS.get(platform, []):
+        for name, function in resources(platform, resource_type).items():
+            assert "local.settings" in function[argument], name
 
 
 @pytest.mark.parametrize("platform", sorted(TERRAFORM_DIRS))

@@ -9,6 +9,7 @@ from tagstrip.core.pipeline import validate_batch, validate_request
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS, error_at, errors_of
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize("payload", [ECS, REDIS, HUAWEI, BAIDU])
 def test_one_valid_example_per_provider(payload: dict[str, object]) -> None:
     request = validate_request(payload)

@@ -55,6 +55,7 @@ def run(httpserver: HTTPServer, payload: dict[str, Any], **settings: Any) -> Req
     return execute(plan_of(payload), settings_for(httpserver.url_for("/"), **settings))
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_tag_delete_is_account_wide_and_skips_the_default_tag(httpserver: HTTPServer) -> None:
     def handler(request: Request) -> Response:
         assert signature_valid(request)
@@ -124,6 +125,7 @@ def test_bcc_native_form() -> None:
     )
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize(
     ("status", "code"),
     [
@@ -149,6 +151,7 @@ def test_documented_errors_fail_without_retry(
     assert (call.request_id, call.error_message) == ("bce-err", "documented message")
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_server_error_then_success(httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request("/v1/tag").respond_with_data("", status=503)
     httpserver.expect_ordered_request("/v1/tag").respond_with_response(ok("second"))
@@ -156,6 +159,7 @@ def test_server_error_then_success(httpserver: HTTPServer) -> None:
     assert (call.outcome, call.attempts, call.request_id) == ("removed", 2, "second")
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_empty_error_body_uses_the_request_id_header(httpserver: HTTPServer) -> None:
     response = Response(b"", status=500, headers={"x-bce-request-id": "hdr-id"})
     httpserver.expect_request("/v1/tag").respond_with_response(response)

@@ -62,6 +62,7 @@ def test_dry_run_sends_nothing_and_needs_no_credentials(httpserver: HTTPServer) 
     assert not httpserver.log
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize(
     ("provider_payload", "variable"),
     [
@@ -275,6 +276,7 @@ def test_retry_after_takes_seconds_or_a_date(header: str | None, expected: float
     assert http_retry_after(httpx.Response(429, headers=headers)) == expected
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_a_plan_with_nothing_to_send_is_ok(httpserver: HTTPServer) -> None:
     only_default = {"provider": "baidu-tag", "tags": [{"key": "Default tag", "value": ""}]}
     result = execute(plan_of(only_default), settings_for(httpserver.url_for("/")))

@@ -161,6 +161,7 @@ BAIDU_NATIVE = {
 }
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_baidu_seed_example_body() -> None:
     call = only_call(BAIDU_NATIVE)
     assert call.body == BAIDU_NATIVE

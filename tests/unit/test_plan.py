@@ -6,6 +6,7 @@ from collections import Counter
 from math import ceil
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -72,6 +73,7 @@ def test_huawei_plans_are_minimal(ids: list[str], tag_keys: list[str]) -> None:
     assert pairs(plan) == Counter((rid, k) for rid in ids for k in tag_keys)
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 @settings(max_examples=60, deadline=None)
 @given(
     tags=st.lists(st.tuples(keys, st.sampled_from(["", "a", "b"])), min_size=1, max_size=70),

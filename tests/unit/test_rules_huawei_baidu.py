@@ -96,6 +96,7 @@ def test_huawei_key_unique_per_request() -> None:
 # --- Baidu -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_baidu_is_account_wide_and_says_so() -> None:
     plan = plan_of(BAIDU)
     assert plan.scope == "account"
@@ -129,29 +130,34 @@ def test_baidu_invalid_key_and_value() -> None:
     assert error.provider_code == "TagExceptions.TagValueInvalid"
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_baidu_needs_a_value_but_accepts_empty() -> None:
     assert error_at(BAIDU, "tags.0.value", tags=[{"key": "k"}]).type == "missing"
     plan_of(BAIDU, tags=[{"key": "k", "value": ""}])
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_baidu_default_tag_is_skipped_not_sent() -> None:
     plan = plan_of(BAIDU, tags=[{"key": "Default tag", "value": ""}, {"key": "a", "value": "b"}])
     assert [str(s.tag) for s in plan.skipped] == ["Default tag="]
     assert plan.calls[0].body == {"tags": [{"tagKey": "a", "tagValue": "b"}]}
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_baidu_only_default_tag_makes_no_call() -> None:
     plan = plan_of(BAIDU, tags=[{"key": "Default tag", "value": ""}])
     assert plan.calls == []
     assert len(plan.skipped) == 1
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_baidu_default_key_with_a_value_is_an_ordinary_tag() -> None:
     plan = plan_of(BAIDU, tags=[{"key": "Default tag", "value": "x"}])
     assert plan.skipped == []
     assert len(plan.calls) == 1
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 def test_baidu_same_key_different_values_are_distinct_tags() -> None:
     plan = plan_of(BAIDU, tags=[{"key": "env", "value": "a"}, {"key": "env", "value": "b"}])
     assert len(plan.calls[0].tags) == 2

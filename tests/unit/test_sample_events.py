@@ -47,6 +47,7 @@ def test_every_provider_has_canonical_and_native_samples() -> None:
     assert len(list(EVENTS.glob("native/*.json"))) >= 5
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_good_samples_plan(path: Path) -> None:
     plans = [plan_request(request) for request in validate_batch(load(path))]

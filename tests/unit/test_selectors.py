@@ -23,6 +23,7 @@ def selecting(payload: dict[str, Any], **selector: Any) -> dict[str, Any]:
     return {**payload, "tags": [], "selector": selector}
 
 
+@pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize("base", [*ALL.values(), BCC], ids=[*ALL, "baidu-bcc"])
 def test_a_selector_replaces_explicit_tags_for_every_provider(base: dict[str, Any]) -> None:
     request = validate_request(selecting(base, key_glob="tmp-*", keep=["owner"]))
@@ -73,7 +74,15 @@ def test_without_tags_or_selector_the_old_rule_stands() -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    ["tmp-.*", "env-(dev|test)-[0-9]+", "(?i)tmp-.*", "(?:ab)*c?", "[)(*+]+", "x{2}y{3}"],
+    [
+        "tmp-.*",
+        "env-(dev|test)-[0-9]+",
+        "(?i)tmp-.*",
+        "(?:ab)*c?",
+        "[)(*+]+",
+        "x{2}y{3}",
+        "((a|b))*",  # single-character alternatives are the character set [ab] to the parser
+    ],
 )
 def test_reasonable_regexes_are_accepted(pattern: str) -> None:
     compiled, errors = compile_regex(pattern, ("p",))
@@ -81,7 +90,7 @@ def test_reasonable_regexes_are_accepted(pattern: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "pattern", ["(a|aa)*b", "(a*){3}", "((a|b))*", "(?P<x>a)(?P=x)", "a?a?a?a*"]
+    "pattern", ["(a|aa)*b", "(a*){3}", "((a|ab))*", "(?P<x>a)(?P=x)", "a?a?a?a*"]
 )
 def test_costly_regexes_are_refused(pattern: str) -> None:
     assert compile_regex(pattern, ("p",))[0] is None

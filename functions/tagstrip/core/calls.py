@@ -102,8 +102,8 @@ _LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=16)
 
 @cache
 def shared_transport() -> httpx.BaseTransport:
-    """The process-wide connection pool, its TLS trust store the one `tls.preload()` started
-    loading when the entry point loaded.
+    """The process-wide connection pool, made by the first provider call (never at import,
+    so no connection of a gunicorn master reaches the workers it forks).
 
     Calls go to the transport itself, not through an `httpx.Client`: a client would also keep
     the providers' cookies, look for redirects and run event hooks on every call, none of

@@ -13,11 +13,13 @@ per process, not per import, so loading ``functions/main.py`` twice pauses once.
 from __future__ import annotations
 
 import gc
-import threading
+
+from tagstrip.core.forksafe import ForkSafeLock
 
 __all__ = ["pause", "resume"]
 
-_lock = threading.Lock()
+#: Module state that a gunicorn worker inherits from the master that imported main.py.
+_lock = ForkSafeLock()
 _paused = False
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 from itertools import accumulate
 from math import gcd
 
-__all__ = ["Call", "cover"]
+__all__ = ["Call", "cover", "cover_size"]
 
 #: One call: its resources and its keys, as ascending ranges of indexes.
 Call = tuple[list[range], list[range]]
@@ -49,10 +49,9 @@ def cover(resources: int, keys: int, limits: tuple[int, int]) -> list[Call]:
     """The fewest calls, each within `limits` = (resources, keys) a call, that together pair
     every resource index in ``range(resources)`` with every key index in ``range(keys)``."""
     per_call, keys_per_call = limits
-    if not resources or not keys:
+    n = cover_size(resources, keys, limits)
+    if not n:
         return []
-    k, m = _ceil(keys, keys_per_call), _ceil(resources, per_call)
-    n = max(_ceil(resources * k, per_call), _ceil(keys * m, keys_per_call))
     d = next(
         d
         for d in range(1, n + 1)
@@ -63,6 +62,15 @@ def cover(resources: int, keys: int, limits: tuple[int, int]) -> list[Call]:
     resource_calls = _windows(_placed(resources, n, d, n), [(c - d + 1) % n for c in range(n)], d)
     key_calls = _windows(_placed(keys, n, w, p), [c * w % p for c in range(n)], w)
     return list(zip(resource_calls, key_calls, strict=True))
+
+
+def cover_size(resources: int, keys: int, limits: tuple[int, int]) -> int:
+    """How many calls `cover` makes: the larger of the two lower bounds (none for nothing)."""
+    per_call, keys_per_call = limits
+    if not resources or not keys:
+        return 0
+    k, m = _ceil(keys, keys_per_call), _ceil(resources, per_call)
+    return max(_ceil(resources * k, per_call), _ceil(keys * m, keys_per_call))
 
 
 def _placed(count: int, runs: int, step: int, places: int) -> list[int]:

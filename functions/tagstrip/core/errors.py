@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "MAX_LISTED_ERRORS",
     "ConfigurationError",
     "FieldError",
     "InvalidRequest",
@@ -26,6 +27,9 @@ __all__ = [
 ]
 
 Location = tuple[str | int, ...]
+#: The most errors one refusal lists: enough to fix a body by, and an answer (and memory)
+#: that stays small however many faults a large body holds.
+MAX_LISTED_ERRORS = 100
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,10 @@ class InvalidRequest(TagstripError):
         self.errors: tuple[FieldError, ...] = tuple(errors)
         if not self.errors:
             raise ValueError("InvalidRequest needs at least one FieldError")
+        if len(self.errors) > MAX_LISTED_ERRORS + 1:  # + 1: a list already cut, relocated
+            message = f"only the first {MAX_LISTED_ERRORS} errors are listed"
+            cut = FieldError((), message, "too_many_errors")
+            self.errors = (*self.errors[:MAX_LISTED_ERRORS], cut)
         first = self.errors[0]
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         super().__init__(f"{first.path}: {first.message}{more}")

@@ -281,9 +281,10 @@ class RequestResult(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def retryable(self) -> bool:
-        """True when the request failed only for transient reasons: resend the failed calls."""
-        failed = [call for call in self.calls if call.outcome == "failed"]
-        return bool(failed) and all(call.retryable for call in failed)
+        """Some call failed in a way a retry may fix, or was not sent: send it all again."""
+        # Whatever else succeeded or failed for good: acknowledging would lose that removal,
+        # and redoing the calls that succeeded is harmless (removal is idempotent).
+        return any(call.outcome == "failed" and call.retryable for call in self.calls)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

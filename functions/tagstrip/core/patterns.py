@@ -4,14 +4,22 @@ Tag keys and values are short (128 characters for Alibaba keys, 255 for Huawei v
 the risk is not the input but the pattern: a backtracking engine can take exponential time
 on ``(a+)+$`` or ``(a|aa)*b`` and polynomial time of high degree on ``.*.*.*.*x``. Rather
 than run `re` under a timeout (threads cannot be interrupted, signals are not available in
-every function runtime), a regex is accepted only if it is structurally cheap:
+every function runtime), a regex is accepted only if it is structurally cheap. The check reads
+the tree Python's own parser makes of it (``re._parser``; ``sre_parse`` on 3.10), so comments,
+verbose mode, inline flags and escapes cannot hide anything from it:
 
 - at most `MAX_PATTERN` characters;
 - no backreference or conditional group (they make matching NP-hard);
-- no repetition (``*``, ``+``, ``{m,n}``) of a group that contains another repetition or an
-  alternation (the source of exponential backtracking);
-- at most `MAX_REPEATS` variable repetitions in all (``*``, ``+``, ``?``, ``{m,n}``), which
-  bounds the work to a low-degree polynomial of the text's length: milliseconds here.
+- a *choice* is a variable repetition (``*``, ``+``, ``?``, ``{m,n}``) or an alternation;
+  alternatives of single characters are a character set to the parser (``(a|b)`` is
+  ``[ab]``), not a choice;
+- no repetition that can run more than once (anything but ``?`` and ``{0,1}``) of a
+  sub-pattern that holds a choice: the ways to split a text among the iterations grow
+  exponentially with its length;
+- at most `MAX_CHOICES` choices in all: each multiplies the ways to match a text by at most
+  its length or its number of alternatives, which bounds the work to a low-degree
+  polynomial of the text's length: milliseconds here. Alternations count as well, since a
+  chain of ``(|a)`` groups is exponential without any repetition.
 
 Globs are translated by `fnmatch`, whose regexes use atomic groups and never backtrack
 badly, so only their length is limited. Both kinds must match the whole key or value.
@@ -21,18 +29,24 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from tagstrip.core.errors import FieldError, Location
 
-__all__ = ["MAX_PATTERN", "MAX_REPEATS", "compile_glob", "compile_regex"]
+if TYPE_CHECKING:
+    import sre_parse as _parser  # typeshed describes the parser under this name only
+else:
+    try:
+        from re import _parser
+    except ImportError:  # Python 3.10 (Baidu CFC): the same parser under its old name
+        import sre_parse as _parser
+
+__all__ = ["MAX_CHOICES", "MAX_PATTERN", "compile_glob", "compile_regex"]
 
 MAX_PATTERN = 128
-MAX_REPEATS = 3
-#: ``{m}``, ``{m,}``, ``{,n}``, ``{m,n}``; ``{}``, ``{,}`` and ``{x}`` are literal text.
-_BRACES = re.compile(r"\{(?=,?\d)(\d*)(,?)(\d*)\}")
-#: What may follow ``(?`` before a group's body: flags, then ``:``, lookarounds, atomic.
-_EXTENSION = re.compile(r"\?(?:[aiLmsux]*(?:-[imsx]+)?:|=|!|<=|<!|>|P<\w+>)")
+MAX_CHOICES = 3
+#: The parser's repetitions: greedy, lazy and (Python 3.11+) possessive.
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
 
 class UnsafePattern(ValueError):
@@ -72,91 +86,38 @@ def _check_length(text: str, loc: Location, what: str) -> list[FieldError]:
     return []
 
 
-@dataclass
-class _Group:
-    """What a group (or the whole pattern) holds so far."""
-
-    repeats: bool = False
-    alternation: bool = False
-
-    def absorb(self, inner: _Group) -> None:
-        self.repeats |= inner.repeats
-        self.alternation |= inner.alternation
-
-
 def _check_cost(text: str) -> None:
     """Raise UnsafePattern for the constructs the module docstring lists (`text` compiles)."""
-    stack, closed, repeats, i = [_Group()], None, 0, 0
-    while i < len(text):
-        char, atom = text[i], None
-        if char == "\\":
-            if text[i + 1 : i + 2] in tuple("123456789"):
-                raise UnsafePattern("backreferences are not allowed")
-            i += 2
-        elif char == "[":
-            i = _class_end(text, i)
-        elif char == "(":
-            i = _group_start(text, i, stack)
-        elif char == ")":
-            atom = stack.pop()
-            stack[-1].absorb(atom)
-            i += 1
-        elif char == "|":
-            stack[-1].alternation = True
-            i += 1
-        elif char in "*+?" or _BRACES.match(text, i):
-            i, variable, unbounded = _quantifier(text, i)
-            if closed is not None and unbounded and (closed.repeats or closed.alternation):
+    choices = _choices(_parser.parse(text).data)
+    if choices > MAX_CHOICES:
+        raise UnsafePattern(
+            f"{choices} repetitions and alternations; at most {MAX_CHOICES} are allowed"
+        )
+
+
+def _choices(items: list[Any]) -> int:
+    """The variable repetitions and alternations in parsed `items`; raise UnsafePattern for
+    a backreference, a conditional group, or a choice inside a repetition."""
+    count = 0
+    for op, value in items:
+        kind = op.name
+        if kind.startswith("GROUPREF"):  # (?P=x), \1, (?(1)a|b)
+            raise UnsafePattern("backreferences and conditional groups are not allowed")
+        if kind in _REPEATS:
+            low, high, body = value
+            inner = _choices(body.data)
+            if inner and high > 1:
                 raise UnsafePattern(
-                    "a repeated group must not contain a repetition or an alternation "
+                    "a repetition must not contain a repetition or an alternation "
                     "(nested quantifiers backtrack exponentially)"
                 )
-            if variable:
-                repeats += 1
-                stack[-1].repeats = True
-        else:
-            i += 1
-        closed = atom
-    if repeats > MAX_REPEATS:
-        raise UnsafePattern(f"{repeats} repetitions; at most {MAX_REPEATS} are allowed")
-
-
-def _class_end(text: str, start: int) -> int:
-    """The index after the character class opening at `start`."""
-    i = start + 1
-    if text[i : i + 1] == "^":
-        i += 1
-    if text[i : i + 1] == "]":
-        i += 1
-    while text[i] != "]":
-        i += 2 if text[i] == "\\" else 1
-    return i + 1
-
-
-def _group_start(text: str, start: int, stack: list[_Group]) -> int:
-    """Skip ``(`` and its extension; open a group unless it is only inline flags."""
-    if text.startswith(("(?P=", "(?("), start):
-        raise UnsafePattern("backreferences and conditional groups are not allowed")
-    if text.startswith("(?#", start):
-        return text.index(")", start) + 1
-    extension = _EXTENSION.match(text, start + 1)
-    if text.startswith("(?", start) and extension is None:
-        return text.index(")", start) + 1  # global inline flags such as (?i)
-    stack.append(_Group())
-    return extension.end() if extension else start + 1
-
-
-def _quantifier(text: str, start: int) -> tuple[int, bool, bool]:
-    """(index after the quantifier and its lazy/possessive mark, variable?, more than once?)"""
-    braces = _BRACES.match(text, start)
-    if braces is None:
-        end, low, high = start + 1, 0 if text[start] != "+" else 1, None
-        if text[start] == "?":
-            high = 1
-    else:
-        end = braces.end()
-        low = int(braces[1] or 0)
-        high = None if braces[2] and not braces[3] else int(braces[3] or braces[1])
-    if text[end : end + 1] in ("?", "+"):
-        end += 1
-    return end, high != low, high is None or high > 1
+            count += inner + (low != high)
+        elif kind == "BRANCH":
+            count += 1 + sum(_choices(branch.data) for branch in value[1])
+        elif kind == "SUBPATTERN":
+            count += _choices(value[-1].data)
+        elif kind in ("ASSERT", "ASSERT_NOT"):
+            count += _choices(value[1].data)
+        elif kind == "ATOMIC_GROUP":
+            count += _choices(value.data)
+    return count

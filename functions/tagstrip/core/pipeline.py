@@ -7,26 +7,33 @@ returns a request that obeys every documented rule of its provider, or raises
 The deployment's size limits (`LIMITS`: requests in a list, resource ids and tags in a
 request) are checked first, on the raw lists, so an oversize request is refused before any
 validation work is spent on it; the refusal names the limit and the variable that sets it.
+The calls a delivery may plan (`CALL_BUDGET`, over all its requests and events) are counted
+by arithmetic on the validated requests (`count_calls`), before any call object is built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from tagstrip.core.errors import FieldError, InvalidRequest, Location
+from tagstrip.core.errors import MAX_LISTED_ERRORS, FieldError, InvalidRequest, Location
 from tagstrip.core.models import Plan, TagRemovalRequest
 from tagstrip.core.readphase import plan_reads
+from tagstrip.core.rules import ProviderSpec
 from tagstrip.core.settings import Settings, get_settings
 from tagstrip.providers import SPECS, spec_for
 
 __all__ = [
     "BATCH_LIMIT",
+    "CALL_BUDGET",
+    "EVENTS_LIMIT",
     "LIMITS",
     "Limit",
+    "check_call_budget",
+    "count_calls",
     "plan_request",
     "to_canonical",
     "validate_batch",
@@ -40,18 +47,21 @@ _ENVELOPE_FIELDS = ("dry_run", "id", "api_profile")
 
 @dataclass(frozen=True)
 class Limit:
-    """A ceiling on the length of one list, set by one `Settings` field."""
+    """A ceiling on the length of one list (or on a count), set by one `Settings` field."""
 
     field: str
     setting: str
     counted: str
 
     def check(self, value: object, settings: Settings, loc: Location) -> FieldError | None:
+        return self.exceeded(len(value), settings, loc) if isinstance(value, list) else None
+
+    def exceeded(self, count: int, settings: Settings, loc: Location) -> FieldError | None:
         ceiling: int = getattr(settings, self.setting)
-        if not isinstance(value, list) or len(value) <= ceiling:
+        if count <= ceiling:
             return None
         variable = Settings.variable(self.setting)
-        message = f"{len(value)} {self.counted}; the limit is {ceiling} (set by {variable})"
+        message = f"{count} {self.counted}; the limit is {ceiling} (set by {variable})"
         return FieldError(loc, message, "limit_exceeded")
 
 
@@ -62,6 +72,10 @@ LIMITS = (
 )
 #: Per list of requests.
 BATCH_LIMIT = Limit("", "max_batch", "requests in one list")
+#: Per delivery: the provider calls all its events and requests plan.
+CALL_BUDGET = Limit("", "max_calls", "provider calls planned for one delivery")
+#: Per array delivery: the events in it, counted before any is adapted.
+EVENTS_LIMIT = Limit("", "max_events", "events in one array delivery")
 
 
 def to_canonical(payload: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -99,30 +113,70 @@ def validate_request(payload: object, settings: Settings | None = None) -> TagRe
         request = _REQUEST.validate_python(canonical)
     except ValidationError as exc:
         raise InvalidRequest(_field_errors(exc)) from None
-    errors = spec_for(request.provider).check(request)
+    spec = spec_for(request.provider)
+    errors = spec.check(request) or _account_scope(
+        spec, request, settings, native="provider" not in payload
+    )
     if errors:
         raise InvalidRequest(errors)
     return request
 
 
 def validate_batch(payload: object, settings: Settings | None = None) -> list[TagRemovalRequest]:
-    """One request or a JSON list of them; errors of list items are located by index."""
+    """One request or a JSON list of them, within the call budget together; errors of list
+    items are located by index. A list is refused at its first request past the budget, so
+    the count named is the calls planned up to that request."""
     settings = settings or get_settings()
     if not isinstance(payload, list):
-        return [validate_request(payload, settings)]
+        requests = [validate_request(payload, settings)]
+    else:
+        requests = _validate_list(payload, settings)
+    check_call_budget(requests, settings)
+    return requests
+
+
+def _validate_list(payload: list[Any], settings: Settings) -> list[TagRemovalRequest]:
     if not payload:
         raise InvalidRequest([FieldError((), "the list of requests is empty", "empty")])
     if too_many := BATCH_LIMIT.check(payload, settings, ()):
         raise InvalidRequest([too_many])
-    requests, errors = [], []
+    requests, errors, planned = [], [], 0
     for index, item in enumerate(payload):
         try:
             requests.append(validate_request(item, settings))
         except InvalidRequest as exc:
             errors += [error.within(index) for error in exc.errors]
+        else:
+            planned += count_calls(requests[-1])
+        # Past the budget or the errors listed, the rest of the list is not worth validating.
+        if over := CALL_BUDGET.exceeded(planned, settings, ()):
+            errors.append(over)
+        if over or len(errors) > MAX_LISTED_ERRORS:
+            break
     if errors:
         raise InvalidRequest(errors)
     return requests
+
+
+def count_calls(request: TagRemovalRequest) -> int:
+    """The calls `plan_request` plans for a validated request, counted without planning.
+
+    A selector's writes depend on what its reads find, so it counts one call per resource
+    it reads (at least one): never fewer than its reads.
+    """
+    if request.selector is None:
+        return spec_for(request.provider).count_calls(request)
+    return max(1, len(request.resource_ids))
+
+
+def check_call_budget(
+    requests: Iterable[TagRemovalRequest], settings: Settings | None = None
+) -> None:
+    """Refuse requests that together would plan more calls than the deployment allows
+    (InvalidRequest naming the count and TAGSTRIP_MAX_CALLS), before any call is made."""
+    total = sum(count_calls(request) for request in requests)
+    if over := CALL_BUDGET.exceeded(total, settings or get_settings(), ()):
+        raise InvalidRequest([over])
 
 
 def plan_request(request: TagRemovalRequest) -> Plan:
@@ -132,6 +186,24 @@ def plan_request(request: TagRemovalRequest) -> Plan:
     """
     spec = spec_for(request.provider)
     return spec.plan(request) if request.selector is None else plan_reads(spec, request)
+
+
+def _account_scope(
+    spec: ProviderSpec, request: TagRemovalRequest, settings: Settings, *, native: bool
+) -> list[FieldError]:
+    """A real account-wide removal needs the deployment's consent: one mistyped mapping or
+    rule must not wipe every tag of an account. A dry run makes no call, so it passes.
+    Checked once the request is otherwise valid, so its own faults are reported first."""
+    if spec.scope != "account" or request.dry_run or settings.allow_account_scope:
+        return []
+    variable = Settings.variable("allow_account_scope")
+    read_as = f"the body is read as {spec.name}'s native form: " if native else ""
+    message = (
+        f"{read_as}{spec.name} deletes tags from the whole account, unbinding them from every "
+        f"resource; this deployment refuses that unless {variable}=true (a dry run is always "
+        "allowed). To untag BCC instances only, use provider baidu-bcc with resource_ids"
+    )
+    return [FieldError(("tags",) if native else ("provider",), message, "account_scope_disabled")]
 
 
 def _field_errors(exc: ValidationError) -> list[FieldError]:

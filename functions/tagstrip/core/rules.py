@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -32,6 +33,7 @@ __all__ = [
     "check_region",
     "check_resource_ids",
     "check_unique_keys",
+    "chunk_count",
     "chunked",
     "merge_duplicate_tags",
 ]
@@ -143,6 +145,11 @@ class ProviderSpec(ABC):
         """The calls for a request that passed `check`."""
 
     @abstractmethod
+    def count_calls(self, request: TagRemovalRequest) -> int:
+        """How many calls `plan` makes, by arithmetic alone: the call budget of a delivery
+        is checked before any call object is built."""
+
+    @abstractmethod
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
         """The read calls (first pages) that fetch the current tags of what `request` names."""
 
@@ -165,17 +172,26 @@ class ProviderSpec(ABC):
 
 def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
     """Consecutive slices of at most `size` items: the fewest chunks that respect a limit."""
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+    for n in range(chunk_count(len(items), size)):
+        yield list(items[n * size : (n + 1) * size])
+
+
+def chunk_count(items: int, size: int) -> int:
+    """How many slices `chunked` cuts `items` items into."""
+    return -(-items // size)
 
 
 def merge_duplicate_tags(tags: Sequence[Tag]) -> tuple[list[Tag], list[str]]:
-    """Drop exact repeats (keeping first-seen order) and say what was merged and how keys match."""
-    unique = list(dict.fromkeys(tags))
+    """Drop exact repeats (keeping first-seen order) and say what was merged and how keys match.
+
+    Counted in one pass: a request may hold hundreds of tags, and comparing each with all
+    the others would cost more than the rest of its validation."""
+    counts = Counter(tags)
+    unique = list(counts)
     notes = [
-        f"tag {tag} was given {tags.count(tag)} times and is removed once"
-        for tag in unique
-        if tags.count(tag) > 1
+        f"tag {tag} was given {count} times and is removed once"
+        for tag, count in counts.items()
+        if count > 1
     ]
     if any(tag.value is None for tag in unique):
         notes.append("tags given without a value are removed whatever their value")
@@ -246,6 +262,7 @@ def check_resource_ids(
         for index, rid in enumerate(ids)
         if not RESOURCE_ID_PATTERN.fullmatch(rid)
     ]
+    first_places: dict[str, int] = {}
     errors += [
         FieldError(
             ("resource_ids", index),
@@ -253,19 +270,21 @@ def check_resource_ids(
             "duplicate_resource_id",
         )
         for index, rid in enumerate(ids)
-        if rid in ids[:index]
+        if index > first_places.setdefault(rid, index)
     ]
     return errors
 
 
 def check_unique_keys(tags: Sequence[Tag], *, provider_code: str | None = None) -> list[FieldError]:
-    """A key may appear once per request, after exact repeats are merged."""
-    unique, _ = merge_duplicate_tags(tags)
+    """A key may appear once per request, after exact repeats are merged; each repeat is
+    located at its first place."""
+    first_places: dict[Tag, int] = {}
+    for index, tag in enumerate(tags):
+        first_places.setdefault(tag, index)
     seen: set[str] = set()
     errors: list[FieldError] = []
-    for tag in unique:
+    for tag, index in first_places.items():
         if tag.key in seen:
-            index = list(tags).index(tag)
             message = f"key {tag.key!r} is given more than once with different values"
             errors.append(
                 FieldError(("tags", index, "key"), message, "duplicate_key", provider_code)

@@ -123,6 +123,20 @@ class Settings(BaseModel):
     max_batch: int = Field(100, ge=1, description="Requests in one list of requests.")
     max_resources: int = Field(500, ge=1, description="Resource ids in one request.")
     max_tags: int = Field(200, ge=1, description="Tags in one request.")
+    max_calls: int = Field(
+        1000,
+        ge=1,
+        le=100_000,
+        description="Provider calls one delivery may plan, over all its events and requests.",
+    )
+    max_events: int = Field(100, ge=1, le=10_000, description="Events in one array delivery.")
+    allow_account_scope: bool = Field(
+        False,
+        description=(
+            "Carry out requests that remove tags from the whole account (baidu-tag); "
+            "off, they are refused unless they are dry runs."
+        ),
+    )
     functiongraph_keys: bool = Field(
         False,
         description=(

@@ -1,10 +1,9 @@
-"""The TLS trust store of the provider calls, loaded once per process, off the critical path.
+"""The TLS trust store of the provider calls, loaded once per process by the first call.
 
-Loading a CA bundle is about 30 ms of OpenSSL parsing on a small function instance: more
-than any other single step of a cold start. OpenSSL releases the GIL while it parses, so
-`preload()` (called when the entry-point module loads) does it on a background thread,
-where it overlaps the imports of the first request; `ssl_context()` waits for it, or
-loads it in the calling thread if nothing preloaded it.
+It loads in the thread that needs it, never on a thread of its own: gunicorn forks its
+workers from a master that imported functions/main.py, and a load in progress at that fork
+would leave the worker's copy of the lock held, and every call that needs TLS waiting forever.
+The lock is a `ForkSafeLock` for the same reason.
 
 The trust store is httpx's: ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` when set, else certifi.
 """
@@ -13,34 +12,28 @@ from __future__ import annotations
 
 import os
 import ssl
-import threading
 
-__all__ = ["TrustStore", "preload", "ssl_context"]
+from tagstrip.core.forksafe import ForkSafeLock
+
+__all__ = ["TrustStore", "ssl_context"]
+
+#: Serializes loads, so that threads asking together wait for one load instead of each
+#: parsing the bundle.
+_LOADING = ForkSafeLock()
 
 
 class TrustStore:
     """One context, created by whichever thread asks first; the others wait for it."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
         self._context: ssl.SSLContext | None = None
 
     def get(self) -> ssl.SSLContext:
-        with self._lock:
-            if self._context is None:
-                self._context = _load()
-            return self._context
-
-    def preload(self) -> None:
         if self._context is None:
-            threading.Thread(target=self._load_quietly, name="tagstrip-tls", daemon=True).start()
-
-    def _load_quietly(self) -> None:
-        """A failure here is raised again, with its cause, by the call that needs the context."""
-        try:
-            self.get()
-        except Exception:  # ssl_context() loads again and raises it
-            return
+            with _LOADING:
+                if self._context is None:
+                    self._context = _load()
+        return self._context
 
 
 def _load() -> ssl.SSLContext:
@@ -54,11 +47,6 @@ def _load() -> ssl.SSLContext:
 
 
 _STORE = TrustStore()
-
-
-def preload() -> None:
-    """Start loading the trust store on a background thread (idempotent in effect)."""
-    _STORE.preload()
 
 
 def ssl_context() -> ssl.SSLContext:

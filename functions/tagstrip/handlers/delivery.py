@@ -1,15 +1,16 @@
 """Platform deliveries (``remove_tags_queue``, ``remove_tags_event``, ``handler``).
 
 The platform authenticates these callers, so there is no HMAC here. Delivery semantics are
-the point: a transient provider failure must make the platform deliver the event again
-(5xx, or an exception for CloudEvent targets); a permanently invalid event is logged with
-its id and reason and acknowledged, so it never loops; everything else is acknowledged
-with one report per event.
+the point: a delivery is acknowledged only when nothing left undone could succeed on a
+retry. Any call that failed in a way that may pass, or was not sent before the deadline,
+makes the platform deliver it again (503, or an exception for CloudEvent targets), even
+when other calls succeeded or failed for good: removal is idempotent, so redoing them is
+harmless. A permanently invalid event is logged with its id and reason and acknowledged,
+so it never loops; everything else is acknowledged with one report per event.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +19,7 @@ import flask
 from tagstrip.core.errors import InvalidRequest, TagstripError
 from tagstrip.core.settings import get_settings
 from tagstrip.handlers.http import Answer, HttpProblem, read_body
-from tagstrip.handlers.report import Report, carry_out, rejected
+from tagstrip.handlers.report import Report, carry_out, rejected, retry_after_header
 from tagstrip.handlers.webhook import HEALTH_PATHS, guarded, health
 from tagstrip.sources import cloudevent
 from tagstrip.sources.delivery import adapt_delivery
@@ -34,7 +35,8 @@ __all__ = [
 
 
 class DeliverAgain(TagstripError):
-    """Raised so the platform redelivers: some call failed for a reason that may pass."""
+    """Raised so the platform redelivers: some call failed for a reason that may pass, or
+    was not sent."""
 
 
 def handle_queue(request: flask.Request) -> flask.Response:
@@ -67,18 +69,18 @@ def deliver(
 
 
 def queue_answer(reports: list[Report]) -> Answer:
-    """200 acknowledges (rejections recorded); 503 makes the platform retry a transient failure."""
+    """200 acknowledges (rejections and permanent failures recorded); 503 makes the platform
+    deliver again when any call of any event failed in a way a retry may fix, or was not sent."""
     payload: dict[str, Any] = {"events": [report.to_dict() for report in reports]}
-    transient = [report for report in reports if report.transient]
-    if not transient:
+    waits = [r.retry_after or 0.0 for r in reports if r.transient]
+    if not waits:
         return Answer(200, payload)
-    waits = [r.retry_after for r in transient if r.retry_after is not None]
-    headers = {"Retry-After": str(max(1, math.ceil(max(waits))))} if waits else {}
-    return Answer(503, payload, headers)
+    return Answer(503, payload, retry_after_header(max(waits)))
 
 
 def deliver_cloud_event(attributes: Mapping[str, Any], data: object) -> Report:
-    """A CloudEvent handed over by functions-framework; raises DeliverAgain when transient."""
+    """A CloudEvent handed over by functions-framework; raises DeliverAgain when any call
+    may succeed on a retry."""
     event_id = attributes.get("id")
     try:
         outcome = cloudevent.adapt_event(attributes, data)

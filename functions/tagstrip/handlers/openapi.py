@@ -180,15 +180,34 @@ def _remove_tags() -> dict[str, Any]:
         "security": [{name: []} for name in _SECURITY_SCHEMES],
         "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
         "responses": {
-            "200": _json("done, dry run, nothing to do, or a duplicate delivery", _ref("Report")),
-            "207": _json("partly done: some calls failed, the others are listed", _ref("Report")),
+            "200": _json(
+                "done, dry run, nothing to do, or a duplicate of a delivery that finished",
+                _ref("Report"),
+            ),
+            "207": _json(
+                "partly done: the calls that did not succeed failed for good (none retryable); "
+                "every call is listed",
+                _ref("Report"),
+            ),
             "400": _json("invalid JSON or request", _any_of("InvalidRequestBody", "Problem")),
             "401": _json("bad or missing signature", _ref("UnauthorizedBody")),
+            "409": _json(
+                "the same delivery is still being carried out: send it again after Retry-After "
+                "(it is carried out if the first fails in a way a retry may fix, else a duplicate)",
+                _ref("Problem"),
+                headers=retry_after,
+            ),
             "413": _json("body over TAGSTRIP_MAX_BODY_BYTES", _ref("Problem")),
             "415": _json("not JSON", _ref("Problem")),
             "500": _json("deployment misconfigured", _any_of("ConfigurationBody", "Problem")),
-            "502": _json("the provider refused for good", _ref("Report")),
-            "503": _json("the provider failed, retry later", _ref("Report"), headers=retry_after),
+            "502": _json("nothing done: every call failed for good", _ref("Report")),
+            "503": _json(
+                "some call failed in a way a retry may fix, or was not sent before the deadline "
+                "(whatever else succeeded or failed for good): send the same delivery again "
+                "after Retry-After; every call is listed",
+                _ref("Report"),
+                headers=retry_after,
+            ),
         },
     }
 
@@ -204,13 +223,19 @@ _SECURITY_SCHEMES: dict[str, dict[str, str]] = {
         "type": "apiKey",
         "in": "header",
         "name": "X-Hub-Signature-256",
-        "description": "sha256=<hex HMAC-SHA256 of the body> (GitHub style)",
+        "description": (
+            "sha256=<hex HMAC-SHA256 of the body> (GitHub style); no timestamp, so the same "
+            "body is a duplicate within the dedup window"
+        ),
     },
     "hubSignature": {
         "type": "apiKey",
         "in": "header",
         "name": "X-Hub-Signature",
-        "description": "sha256=<hex HMAC-SHA256 of the body> (Jira Cloud)",
+        "description": (
+            "sha256=<hex HMAC-SHA256 of the body> (Jira Cloud); no timestamp, so the same "
+            "body is a duplicate within the dedup window"
+        ),
     },
 }
 _DESCRIPTION = (

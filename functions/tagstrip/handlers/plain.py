@@ -4,7 +4,8 @@ Baidu CFC (no custom HTTP runtime) and the FC / FunctionGraph Python runtimes pa
 itself: bytes or parsed JSON. An HTTP-trigger event (the API-gateway proxy shape with
 ``httpMethod``, ``headers`` and ``body``) is the public webhook, so it gets the same
 signature check and the proxy answer; anything else is a platform delivery, which raises
-`DeliverAgain` on a transient failure so the runtime's retry policy delivers it again.
+`DeliverAgain` when any call failed in a way a retry may fix or was not sent (whatever else
+succeeded or failed for good), so the runtime's retry policy delivers it again.
 """
 
 from __future__ import annotations

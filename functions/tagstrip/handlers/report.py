@@ -3,12 +3,14 @@
 A `Report` is what every entry point answers or logs: the event, what it turned into
 (accepted, ignored, rejected, duplicate) and the result of each request. Its `status`
 folds the per-request statuses into one word, and `transient` tells the entry points
-whether the platform should deliver the event again.
+whether the platform should deliver the event again: whenever anything left undone could
+succeed on a retry, however much else succeeded or failed for good.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from tagstrip.core.pipeline import plan_request
 from tagstrip.core.settings import Settings
 from tagstrip.sources.outcome import Accepted, Ignored, Outcome, Rejected, SourceKind
 
-__all__ = ["Report", "Status", "carry_out", "http_status", "rejected"]
+__all__ = ["Report", "Status", "carry_out", "http_status", "rejected", "retry_after_header"]
 
 log = logging.getLogger("tagstrip")
 
@@ -55,7 +57,8 @@ class Report:
 
     @property
     def transient(self) -> bool:
-        """Some call failed for a reason that may pass: the event should be delivered again."""
+        """Some call failed for a reason that may pass, or was not sent: the event must be
+        delivered again, even when other calls failed for good."""
         return any(result.retryable for result in self.results)
 
     @property
@@ -105,15 +108,21 @@ def rejected(source: SourceKind, event_id: str | None, error: InvalidRequest) ->
 
 
 def http_status(reports: Sequence[Report]) -> int:
-    """200 done (or nothing to do), 207 partly done, 503 worth retrying, 502 failed for good."""
-    statuses = {report.status for report in reports}
-    if any(report.transient for report in reports) and statuses <= {"failed", "rejected"}:
+    """503 when anything left undone may succeed on a retry; otherwise 502 when nothing was
+    done, 207 when some of it was (the rest failed for good), 200 done or nothing to do."""
+    if any(report.transient for report in reports):
         return 503
+    statuses = {report.status for report in reports}
     if statuses <= {"failed", "rejected"} and "failed" in statuses:
         return 502
     if "partial" in statuses or ("failed" in statuses and len(statuses) > 1):
         return 207
     return 200
+
+
+def retry_after_header(wait: float | None) -> dict[str, str]:
+    """``Retry-After`` in whole seconds, at least one: a sender told to retry is told when."""
+    return {"Retry-After": str(max(1, math.ceil(wait or 0.0)))}
 
 
 def _execute(

@@ -1,15 +1,17 @@
 """The public webhook (``remove_tags_http``): authenticate, adapt, validate, execute, answer.
 
-Answers JSON always: 200 done or dry run (or nothing to do), 207 partly done, 502/503 when
-the provider side failed (503 with ``Retry-After`` when retrying later makes sense), 400
-with every field error, 401 for a bad or missing signature, 405/413/415 for the wrong
-method, size or content type. ``GET /healthz`` answers without touching a cloud.
+Answers JSON always: 200 done or dry run (or nothing to do, or a duplicate of a delivery
+that finished), 503 with ``Retry-After`` when any call failed in a way a retry may fix or
+was not sent (the sender resends and the whole delivery is redone: removal is idempotent),
+207 when the calls that did not succeed failed for good, 502 when every call failed for
+good, 409 with ``Retry-After`` for a resend of a delivery still in flight, 400 with every
+field error, 401 for a bad or missing signature, 405/413/415 for the wrong method, size or
+content type. ``GET /healthz`` answers without touching a cloud.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable, Mapping
 
 import flask
@@ -24,7 +26,13 @@ from tagstrip.handlers.http import (
     read_body,
     require_json,
 )
-from tagstrip.handlers.report import Report, carry_out, http_status, rejected
+from tagstrip.handlers.report import (
+    Report,
+    carry_out,
+    http_status,
+    rejected,
+    retry_after_header,
+)
 from tagstrip.sources import ticketing
 from tagstrip.sources.webhook_auth import WebhookVerifier
 
@@ -111,28 +119,28 @@ def webhook(method: str, mimetype: str, headers: Mapping[str, str], body: bytes)
     check_size(body, settings.max_body_bytes)
     verifier = WebhookVerifier.from_env()
     verified = verifier.verify(headers, body)
-    if verified.duplicate:
+    if verified.state == "finished":
         report = Report("webhook", verified.delivery_id, "duplicate", reason="already delivered")
         return Answer(200, report.to_dict())
+    if verified.state == "in_flight":
+        # Not a duplicate yet: the first may still fail, and a sender told "done" never retries.
+        raise HttpProblem(409, "in_flight", _IN_FLIGHT, retry_after_header(settings.deadline))
     try:
         payload = parse_json(body, max_depth=settings.max_json_depth)
         outcome = ticketing.adapt(payload, event_id=verified.delivery_id)
         report = carry_out(outcome, settings.for_request(headers))
     except InvalidRequest as exc:
+        verifier.finish(verified)
         report = rejected("webhook", verified.delivery_id, exc)
         return Answer(400, {"error": "invalid_request", **report.to_dict()})
     except BaseException:
         verifier.release(verified)
         raise
-    status = http_status([report])
-    if status < 500 and not report.transient:
-        return Answer(status, report.to_dict())
-    # Failed on our side, wholly or partly (a 207 with retryable calls): the sender's retry
-    # must not be dropped as a duplicate.
-    verifier.release(verified)
-    return Answer(status, report.to_dict(), _retry_after(report) if status == 503 else {})
+    if report.transient:  # the sender's resend must be carried out, not called a duplicate
+        verifier.release(verified)
+        return Answer(503, report.to_dict(), retry_after_header(report.retry_after))
+    verifier.finish(verified)
+    return Answer(http_status([report]), report.to_dict())
 
 
-def _retry_after(report: Report) -> dict[str, str]:
-    wait = report.retry_after
-    return {} if wait is None else {"Retry-After": str(max(1, math.ceil(wait)))}
+_IN_FLIGHT = "the same delivery is being carried out; resend it after Retry-After seconds"

@@ -31,12 +31,16 @@ __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "demo", "environment", "inv
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 _SEED_FILE = Path(SEED_DIRECTORY) / "seed.json"
 _MAPPINGS = "preset:jira,preset:servicenow,{events}/mapping-cmdb.yaml"
+#: Consent to account-wide removals (baidu-tag): the demo's samples make them against the
+#: fake cloud, and `invoke --dry-run` makes none, though its requests are validated as sent.
+_ACCOUNT_SCOPE = {"TAGSTRIP_ALLOW_ACCOUNT_SCOPE": "true"}
 
 
 def invoke(event: Any, *, dry_run: bool, out: TextIO, err: TextIO) -> int:
     """Exit 0 when every call succeeded or was skipped, 1 when any failed, 2 when invalid."""
     try:
-        outcomes = _adapt(event)
+        with environment(_ACCOUNT_SCOPE if dry_run else {}):
+            outcomes = _adapt(event)
     except InvalidRequest as exc:
         return _refused(exc, err)
     reports = [carry_out(_dry(outcome) if dry_run else outcome) for outcome in outcomes]
@@ -107,6 +111,7 @@ def _demo_settings(events_dir: Path) -> dict[str, str]:
         "TAGSTRIP_WEBHOOK_MAPPING": _MAPPINGS.format(events=events_dir),
         "TAGSTRIP_BACKOFF": "0.05",
         "TAGSTRIP_MAX_BACKOFF": "0.2",
+        **_ACCOUNT_SCOPE,
     }
 
 

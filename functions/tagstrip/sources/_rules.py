@@ -18,7 +18,7 @@ from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
 
 from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.pipeline import validate_request
+from tagstrip.core.pipeline import check_call_budget, validate_request
 from tagstrip.sources.outcome import Accepted, Ignored, Outcome, SourceKind
 
 __all__ = ["Lookup", "Rule", "RuleSet", "Section"]
@@ -104,7 +104,8 @@ class RuleSet:
         """Requests of every matching rule, `Ignored` when none matches.
 
         Raises InvalidRequest with all faults of all matching rules, located under
-        ``<section>.<rule name>.<field>`` (``rules.ecs-stopped.resource_ids``).
+        ``<section>.<rule name>.<field>`` (``rules.ecs-stopped.resource_ids``), or when
+        together they would plan more calls than ``TAGSTRIP_MAX_CALLS``.
         """
         matched = [rule for rule in self.rules if rule.matches(document)]
         if not matched:
@@ -117,6 +118,7 @@ class RuleSet:
                 errors += [error.within(self.section, rule.name) for error in exc.errors]
         if errors:
             raise InvalidRequest(errors)
+        check_call_budget(requests)
         return Accepted(source, event_id, tuple(requests), tuple(rule.name for rule in matched))
 
 

@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from tagstrip.core.errors import FieldError, InvalidRequest
+from tagstrip.core.pipeline import EVENTS_LIMIT
+from tagstrip.core.settings import get_settings
 from tagstrip.sources import lifecycle, mns, pubsub
 from tagstrip.sources._wire import Base64Json, document, requests_at, validate_wire
 from tagstrip.sources.outcome import Accepted, Outcome, Rejected, SourceKind
@@ -120,11 +122,14 @@ def adapt_batch(events: object, *, environ: Environ = None) -> list[Outcome | Re
     """A JSON array of structured CloudEvents, one result per element, in order.
 
     A bad element becomes `Rejected` (errors located under its index) and the others are
-    still adapted; only a body that is not a non-empty array raises InvalidRequest.
+    still adapted; only a body that is not a non-empty array, or holds more events than
+    ``TAGSTRIP_MAX_EVENTS``, raises InvalidRequest (then no element is adapted).
     """
     if not isinstance(events, list) or not events:
         message = "expected a non-empty JSON array of CloudEvents"
         raise InvalidRequest([FieldError((), message, "array_type")])
+    if too_many := EVENTS_LIMIT.check(events, get_settings(), ()):
+        raise InvalidRequest([too_many])
     return [_element(index, event, environ) for index, event in enumerate(events)]
 
 

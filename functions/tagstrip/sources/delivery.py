@@ -5,6 +5,10 @@ may be a binary CloudEvent (``ce-*`` headers), a structured CloudEvent, a JSON a
 CloudEvents in it, a Pub/Sub push envelope, an MNS topic notification (JSON or STREAM), a
 Huawei CTS event, or a request as is. Shapes are told apart by their distinctive keys, in
 the order of `_SHAPES`; anything else is read as a canonical or provider-native request.
+
+A delivery is bounded as a whole: an array holds at most ``TAGSTRIP_MAX_EVENTS`` events, and
+all its events together plan at most ``TAGSTRIP_MAX_CALLS`` calls, or none of it is carried
+out (every event is rejected, so the platform does not deliver it again).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tagstrip.core.errors import InvalidRequest
+from tagstrip.core.pipeline import check_call_budget
 from tagstrip.sources import cloudevent, lifecycle, mns, pubsub
 from tagstrip.sources._wire import document, requests_at
 from tagstrip.sources.outcome import Accepted, Outcome, Rejected, SourceKind
@@ -100,12 +105,35 @@ def adapt_delivery(
     except InvalidRequest as exc:
         return [Rejected("unknown", None, exc)]
     if isinstance(parsed, list) and any(_shape(item).kind == "cloudevent" for item in parsed):
-        return cloudevent.adapt_batch(parsed, environ=environ)
+        try:
+            return _within_budget(cloudevent.adapt_batch(parsed, environ=environ))
+        except InvalidRequest as exc:
+            return [Rejected("cloudevent", None, exc)]
     shape = _shape(parsed)
     try:
         return [shape.adapt(parsed, environ)]
     except InvalidRequest as exc:
         return [Rejected(shape_of(parsed), _dig(parsed, shape.id_path), exc)]
+
+
+def _within_budget(outcomes: list[Outcome | Rejected]) -> list[Outcome | Rejected]:
+    """The events of an array share one call budget (each single event was held to it as
+    its requests were validated); over it, every event that asked for calls is rejected."""
+    try:
+        check_call_budget(
+            request
+            for outcome in outcomes
+            if isinstance(outcome, Accepted)
+            for request in outcome.requests
+        )
+    except InvalidRequest as exc:
+        return [
+            Rejected(outcome.source, outcome.event_id, exc)
+            if isinstance(outcome, Accepted)
+            else outcome
+            for outcome in outcomes
+        ]
+    return outcomes
 
 
 def _shape(body: object) -> _Shape:

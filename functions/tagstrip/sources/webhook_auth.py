@@ -9,10 +9,15 @@ Accepted signature headers, strongest first (the first one present is the one ch
 
 ``TAGSTRIP_WEBHOOK_SECRET`` holds the secret, or several comma-separated while rotating
 (new and old both verify). With none configured every request is refused, unless
-``TAGSTRIP_ALLOW_UNSIGNED=true`` says so explicitly for local use. A verified delivery is
-claimed once (its ``X-Atlassian-Webhook-Identifier``, or its timestamped signature), so a
-redelivery is reported as a duplicate; `release` it when answering 5xx so the sender's
-retry is not dropped. Secrets and received signatures never appear in messages.
+``TAGSTRIP_ALLOW_UNSIGNED=true`` says so explicitly for local use.
+
+A verified delivery claims its keys in the `DeliveryLog`, all at once: the timestamped
+signature, or for the Hub headers (which carry no timestamp, by the senders' design) the
+body's digest; an ``X-Atlassian-Webhook-Identifier`` adds a key but, being covered by no
+signature, never replaces one. A request with any key already claimed is a resend: of a
+delivery still in flight (answer "come back later") or of one that `finish`ed (a
+duplicate). A delivery that failed in a way a retry may fix is `release`d, so the resend is
+carried out. Secrets and received signatures never appear in messages.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -38,6 +43,7 @@ __all__ = [
     "DELIVERIES",
     "SECRET_VARIABLE",
     "TOLERANCE_SECONDS",
+    "ClaimState",
     "DeliveryLog",
     "Verified",
     "WebhookVerifier",
@@ -53,21 +59,31 @@ _UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
 _BOOL = TypeAdapter(bool)
 
 Scheme = Literal["tagstrip-v1", "hub-sha256", "unsigned"]
+#: "claimed": this request is the one to carry out. "in_flight": the same delivery is being
+#: carried out now. "finished": the same delivery was done, or failed for good.
+ClaimState = Literal["claimed", "in_flight", "finished"]
+_Entry = Literal["in_flight", "finished"]
 
 
 @dataclass(frozen=True)
 class Verified:
-    """A request that may be acted on, unless `duplicate` (then answer 2xx and do nothing)."""
+    """A request that may be acted on when `state` is "claimed"; otherwise a resend."""
 
     scheme: Scheme
     delivery_id: str | None
-    duplicate: bool = False
-    #: What the delivery log holds for this request (None: nothing to deduplicate on).
-    claim: str | None = None
+    state: ClaimState = "claimed"
+    #: The keys this request holds in the delivery log (empty: none, or not its claim).
+    claims: tuple[str, ...] = ()
+
+    @property
+    def duplicate(self) -> bool:
+        """A resend of a delivery that finished: answer 2xx and do nothing."""
+        return self.state == "finished"
 
 
 class DeliveryLog:
-    """Recently seen deliveries: bounded, expiring, thread-safe, shared by the process."""
+    """Recent deliveries by key, each in flight or finished: bounded, expiring, thread-safe,
+    shared by the process. Eviction (past `max_entries`) and expiry drop the oldest first."""
 
     def __init__(
         self,
@@ -76,27 +92,48 @@ class DeliveryLog:
         ttl_seconds: float = 86_400.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._entries: OrderedDict[str, float] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[_Entry, float]] = OrderedDict()
         self._max, self._ttl, self._clock = max_entries, ttl_seconds, clock
         self._lock = threading.Lock()
 
-    def claim(self, key: str) -> bool:
-        """True the first time `key` is seen within the TTL, False for a duplicate."""
+    def claim(self, keys: Collection[str]) -> ClaimState:
+        """Claim every key as in flight, all or none: "claimed" when no key is known; else
+        the state of the delivery they belong to ("finished" wins: that one is settled)."""
         now = self._clock()
         with self._lock:
-            while self._entries and next(iter(self._entries.values())) <= now:
+            while self._entries and next(iter(self._entries.values()))[1] <= now:
                 self._entries.popitem(last=False)
-            if key in self._entries:
-                return False
-            self._entries[key] = now + self._ttl
-            if len(self._entries) > self._max:
-                self._entries.popitem(last=False)
-            return True
+            known = {self._entries[key][0] for key in keys if key in self._entries}
+            if known:
+                return "finished" if "finished" in known else "in_flight"
+            for key in keys:
+                self._put(key, "in_flight", now)
+            return "claimed"
 
-    def release(self, key: str) -> None:
-        """Forget `key`, so the sender's retry of a delivery we failed is processed."""
+    def finish(self, keys: Collection[str]) -> None:
+        """The delivery is settled (done, or failed for good): a resend is a duplicate."""
+        now = self._clock()
         with self._lock:
-            self._entries.pop(key, None)
+            for key in keys:
+                self._put(key, "finished", now)
+
+    def release(self, keys: Collection[str]) -> None:
+        """Forget the keys, so the sender's retry of a delivery that may yet succeed is done."""
+        with self._lock:
+            for key in keys:
+                self._entries.pop(key, None)
+
+    def reset(self) -> None:
+        """Forget every delivery (a new sender, in tests)."""
+        with self._lock:
+            self._entries.clear()
+
+    def _put(self, key: str, state: _Entry, now: float) -> None:
+        """(Re)insert at the young end, so expiry times stay in order."""
+        self._entries.pop(key, None)
+        self._entries[key] = (state, now + self._ttl)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
 
 
 #: The process-wide log every verifier uses unless given another (tests give their own).
@@ -149,22 +186,30 @@ class WebhookVerifier:
             return self._dedup("unsigned", delivery_id, None)
         for header, check in _SCHEMES:
             if header in lowered:
-                scheme, signature_key = check(self, lowered[header].strip(), body)
-                return self._dedup(scheme, delivery_id, signature_key)
+                scheme, signed_key = check(self, lowered[header].strip(), body)
+                return self._dedup(scheme, delivery_id, signed_key)
         names = ", ".join(header for header, _ in _SCHEMES)
         raise Unauthorized(f"the request is not signed; send one of: {names}", reason="missing")
 
+    def finish(self, verified: Verified) -> None:
+        """The delivery is done or failed for good: its resends are duplicates from now on."""
+        self._deliveries.finish(verified.claims)
+
     def release(self, verified: Verified) -> None:
-        """Forget a delivery whose processing failed, so its redelivery is not a duplicate."""
-        if verified.claim is not None:
-            self._deliveries.release(verified.claim)
+        """The delivery failed in a way a retry may fix, or raised: its resend is carried out."""
+        self._deliveries.release(verified.claims)
 
-    def _dedup(self, scheme: Scheme, delivery_id: str | None, signature: str | None) -> Verified:
-        key = f"atlassian:{delivery_id}" if delivery_id else signature
-        duplicate = key is not None and not self._deliveries.claim(key)
-        return Verified(scheme, delivery_id, duplicate, None if duplicate else key)
+    def _dedup(self, scheme: Scheme, delivery_id: str | None, signed_key: str | None) -> Verified:
+        """The signed key always counts; the unsigned identifier only adds one."""
+        keys = tuple(
+            key
+            for key in (signed_key, f"atlassian:{delivery_id}" if delivery_id else None)
+            if key is not None
+        )
+        state = self._deliveries.claim(keys) if keys else "claimed"
+        return Verified(scheme, delivery_id, state, keys if state == "claimed" else ())
 
-    def _check_tagstrip(self, value: str, body: bytes) -> tuple[Scheme, str | None]:
+    def _check_tagstrip(self, value: str, body: bytes) -> tuple[Scheme, str]:
         fields: dict[str, list[str]] = {}
         for item in value.split(","):
             name, _, text = item.strip().partition("=")
@@ -183,12 +228,13 @@ class WebhookVerifier:
         match = self._matching(digests, signed)
         return "tagstrip-v1", f"tagstrip-v1:{match}"
 
-    def _check_hub(self, value: str, body: bytes) -> tuple[Scheme, str | None]:
+    def _check_hub(self, value: str, body: bytes) -> tuple[Scheme, str]:
         method, _, digest = value.partition("=")
         if method.lower() != "sha256" or not _HEX64.fullmatch(digest):
             raise Unauthorized(_MALFORMED_HUB, reason="malformed")
         self._matching([digest], body)
-        return "hub-sha256", None
+        # No timestamp to bound a replay: the same body within the log's window is a resend.
+        return "hub-sha256", f"body-sha256:{hashlib.sha256(body).hexdigest()}"
 
     def _matching(self, digests: Sequence[str], message: bytes) -> str:
         """The received digest some secret produced; every pair is compared in constant time."""
@@ -210,7 +256,7 @@ def _hmac(secret: bytes, message: bytes) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-_Check = Callable[[WebhookVerifier, str, bytes], tuple[Scheme, str | None]]
+_Check = Callable[[WebhookVerifier, str, bytes], tuple[Scheme, str]]
 #: Signature headers, strongest first, and the method that checks each.
 _SCHEMES: tuple[tuple[str, _Check], ...] = (
     ("x-tagstrip-signature", WebhookVerifier._check_tagstrip),

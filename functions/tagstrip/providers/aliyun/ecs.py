@@ -22,6 +22,7 @@ from tagstrip.core.rules import (
     check_region,
     check_resource_ids,
     check_unique_keys,
+    chunk_count,
     chunked,
     merge_duplicate_tags,
 )
@@ -32,6 +33,7 @@ from tagstrip.providers.aliyun.rpc import (
     numbered_values,
     require_strings,
     untag_resources,
+    untag_resources_count,
 )
 
 __all__ = [
@@ -51,6 +53,7 @@ TAGS_PER_CALL = {"remove-tags": 20, "remove-tags-2018": 5}
 UNTAG_RESOURCES = "untag-resources"
 UNTAG_RESOURCES_PER_CALL = 50
 UNTAG_KEYS_PER_CALL = 20
+_UNTAG_LIMITS = (UNTAG_RESOURCES_PER_CALL, UNTAG_KEYS_PER_CALL)
 #: UntagResources takes more resource types than RemoveTags, still lowercase only.
 UNTAG_RESOURCE_TYPES = (
     *RESOURCE_TYPES,
@@ -125,6 +128,12 @@ class AliyunEcs(ProviderSpec):
             request, calls, summary=f"unbind {len(tags)} tag(s) from {where}", notes=notes
         )
 
+    def count_calls(self, request: TagRemovalRequest) -> int:
+        resources, tags = len(request.resource_ids), len(set(request.tags))
+        if self.profile(request) == UNTAG_RESOURCES:
+            return untag_resources_count(resources, tags, _UNTAG_LIMITS)
+        return resources * chunk_count(tags, TAGS_PER_CALL[self.profile(request)])
+
     def _plan_untag_resources(self, request: TagRemovalRequest) -> Plan:
         keys, notes = merge_duplicate_tags(request.tags)
         calls = untag_resources(
@@ -133,7 +142,7 @@ class AliyunEcs(ProviderSpec):
             keys,
             resource_type=str(request.resource_type),
             api_version=API_VERSION,
-            limits=(UNTAG_RESOURCES_PER_CALL, UNTAG_KEYS_PER_CALL),
+            limits=_UNTAG_LIMITS,
         )
         notes.append("a tag left on no resource is deleted by the service")
         where = f"{request.resource_type} {', '.join(request.resource_ids)} in {request.region}"

@@ -26,6 +26,7 @@ from tagstrip.providers.aliyun.rpc import (
     numbered_values,
     require_strings,
     untag_resources,
+    untag_resources_count,
 )
 
 __all__ = ["API_VERSION", "RESOURCES_PER_CALL", "TAGS_PER_CALL", "AliyunRedis"]
@@ -35,6 +36,7 @@ RESOURCE_TYPE = "INSTANCE"
 TAGS_PER_CALL = 20
 #: Inferred from TagResources ("up to 50 instances per request"); not stated for UntagResources.
 RESOURCES_PER_CALL = 50
+_LIMITS = (RESOURCES_PER_CALL, TAGS_PER_CALL)
 _MISSING = "MissParameter.TagOrResourceId"
 
 _NATIVE_NAMES = re.compile(r"Action|Version|RegionId|ResourceType|All|ResourceId\.\d+|TagKey\.\d+")
@@ -91,12 +93,15 @@ class AliyunRedis(ProviderSpec):
             keys,
             resource_type=RESOURCE_TYPE,
             api_version=API_VERSION,
-            limits=(RESOURCES_PER_CALL, TAGS_PER_CALL),
+            limits=_LIMITS,
         )
         what = f"{len(keys)} tag key(s)" if keys else "every tag"
         where = f"Redis instance(s) {', '.join(request.resource_ids)} in {request.region}"
         notes.append("a tag left on no instance is deleted by the service")
         return self.make_plan(request, calls, summary=f"unbind {what} from {where}", notes=notes)
+
+    def count_calls(self, request: TagRemovalRequest) -> int:
+        return untag_resources_count(len(request.resource_ids), len(set(request.tags)), _LIMITS)
 
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
         return list_tag_resources(

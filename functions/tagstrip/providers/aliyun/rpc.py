@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from tagstrip.core.covering import cover
+from tagstrip.core.covering import cover, cover_size
 from tagstrip.core.errors import FieldError, InvalidRequest
 from tagstrip.core.models import PlannedCall, Tag, TagRemovalRequest
-from tagstrip.core.rules import ProviderSpec, check_length, chunked
+from tagstrip.core.rules import ProviderSpec, check_length, chunk_count, chunked
 
 __all__ = [
     "LIST_RESOURCES_PER_CALL",
@@ -24,6 +24,7 @@ __all__ = [
     "numbered_values",
     "require_strings",
     "untag_resources",
+    "untag_resources_count",
 ]
 
 #: Keys Alibaba reserves for itself; tagstrip never removes them.
@@ -159,6 +160,11 @@ def untag_resources(
         )
         for resource_chunk, key_chunk in shapes
     ]
+
+
+def untag_resources_count(resources: int, keys: int, limits: tuple[int, int]) -> int:
+    """How many calls `untag_resources` makes for that many resources and (unique) keys."""
+    return cover_size(resources, keys, limits) if keys else chunk_count(resources, limits[0])
 
 
 def _pick(items: Sequence[T], runs: list[range]) -> list[T]:

@@ -17,6 +17,7 @@ from tagstrip.core.rules import (
     ProviderSpec,
     check_region,
     check_resource_ids,
+    chunk_count,
     chunked,
     merge_duplicate_tags,
 )
@@ -75,6 +76,9 @@ class BaiduBcc(ProviderSpec):
         where = f"BCC instance(s) {', '.join(request.resource_ids)} in {request.region}"
         summary = f"unbind {len(tags)} tag(s) from {where} only"
         return self.make_plan(request, calls, summary=summary, notes=notes)
+
+    def count_calls(self, request: TagRemovalRequest) -> int:
+        return len(request.resource_ids) * chunk_count(len(set(request.tags)), TAGS_PER_CALL)
 
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
         """``GET /v2/instance/{id}``: the instance's details, its tags among them."""

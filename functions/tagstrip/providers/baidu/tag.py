@@ -24,6 +24,7 @@ from tagstrip.core.rules import (
     ProviderSpec,
     check_charset,
     check_length,
+    chunk_count,
     chunked,
     merge_duplicate_tags,
 )
@@ -103,6 +104,10 @@ class BaiduTag(ProviderSpec):
             "from every resource that carries them"
         )
         return self.make_plan(request, calls, summary=summary, notes=notes, skipped=skipped)
+
+    def count_calls(self, request: TagRemovalRequest) -> int:
+        """The default tag is never sent, so it costs no call."""
+        return chunk_count(len(set(request.tags) - {DEFAULT_TAG}), TAGS_PER_CALL)
 
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
         """``GET /v1/tag``: every tag of the account (the answer is not paged)."""

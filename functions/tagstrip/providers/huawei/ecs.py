@@ -20,6 +20,7 @@ from tagstrip.core.rules import (
     check_region,
     check_resource_ids,
     check_unique_keys,
+    chunk_count,
     chunked,
     merge_duplicate_tags,
 )
@@ -92,6 +93,9 @@ class HuaweiEcs(ProviderSpec):
         return self.make_plan(
             request, calls, summary=f"unbind {len(tags)} tag(s) from {where}", notes=notes
         )
+
+    def count_calls(self, request: TagRemovalRequest) -> int:
+        return len(request.resource_ids) * chunk_count(len(set(request.tags)), TAGS_PER_CALL)
 
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
         """ShowServerTags, one server a call (the answer is not paged)."""
