@@ -20,7 +20,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict functions/tagstrip functions/main.py
+	$(BIN)/mypy --strict functions/tagstrip functions/main.py testkit/tagstrip_testkit
 
 ## test: lint, then the whole test suite
 test: lint checkov
@@ -86,10 +86,10 @@ $(BENCH_STAMP): pyproject.toml
 .PHONY: bench bench-smoke bench-profile
 
 ## bench: cold start, per-event overhead, throughput, fan-out, call count and memory figures
-## as ratios (table, and bench/results.json); about 2.5 minutes on 2 cores
+## as ratios (table, and .bench/results.json, untracked); about 2.5 minutes on 2 cores
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m compileall -q functions bench/apps
-	$(BENCH_VENV)/bin/python bench/run.py
+	$(BENCH_VENV)/bin/python bench/run.py --json .bench/results.json
 
 ## bench-smoke: every benchmark for a few iterations (checks they run, measures nothing)
 bench-smoke: $(BENCH_STAMP)

@@ -37,13 +37,11 @@ RESOURCE = "i-memory00001"
 def main() -> None:
     args = parser(__doc__ or "").parse_args()
     first, total = (20, 60) if args.smoke else (100, 10_000)
-    data = json.dumps(ecs_event([RESOURCE])).encode()
+    data = json.dumps(ecs_event([RESOURCE], id="memory-first")).encode()
     headers = hub_headers(data)
     readings: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as scratch, FakeCloudProcess() as cloud:
         cloud.seed(ecs_seed([RESOURCE]))
-        body = Path(scratch) / "body.json"
-        body.write_bytes(data)
         with served(MAIN, "remove_tags_http", server_env(cloud)) as (port, process):
             status, answer = wait_until_answered(port, data, lambda: headers)
             if status != 200 or json.loads(answer)["status"] != "ok":
@@ -52,10 +50,18 @@ def main() -> None:
             sent = 1
             checkpoints = sorted({first, *(c for c in (1_000, 5_000) if c < total), total})
             for checkpoint in checkpoints:
-                outcome = load(port, body, headers, 600.0, checkpoint - sent)
+                # Distinct deliveries (loadgen numbers each __N__ from 1 per run, so the id
+                # names the run too): a repeated one is answered as a duplicate, not executed.
+                body = Path(scratch) / f"body-{checkpoint}.json"
+                event = ecs_event([RESOURCE], id=f"memory-{checkpoint}-__N__")
+                body.write_bytes(json.dumps(event).encode())
+                content = {"Content-Type": "application/json"}  # loadgen signs each request
+                outcome = load(port, body, content, 600.0, checkpoint - sent)
                 sent += outcome["ok"]
                 readings[sent] = peak_rss_mib(worker)
         calls = len(cloud.journal())
+    if calls != sent:  # one RemoveTags per event: every event was executed, none deduplicated
+        raise RuntimeError(f"{sent} events made {calls} calls")
     counts = sorted(readings)
     figures = [
         Figure(

@@ -1,7 +1,9 @@
-"""``make bench``: every benchmark in turn, one table, bench/results.json.
+"""``make bench``: every benchmark in turn, one table, .bench/results.json.
 
 Each script runs in its own process (``--json``), its logs kept in a scratch directory;
-the figures are gathered into one table and one JSON file with the machine they ran on.
+the figures are gathered into one table and one JSON file with the machine they ran on,
+written outside the tracked tree (``.bench/`` is ignored): the README's table is copied
+from a run on purpose, never rewritten by one.
 ``--smoke`` passes through (a few iterations, structure only); ``--only NAME`` picks scripts.
 """
 
@@ -18,9 +20,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import BENCH, Figure, Series, table, unwind_on_sigterm
+from _common import BENCH, ROOT, Figure, Series, table, unwind_on_sigterm
 
 SCRIPTS = ("coldstart", "per_event", "throughput", "fanout", "minimality", "memory")
+RESULTS = ROOT / ".bench" / "results.json"
 
 
 def figure_from(data: dict[str, Any]) -> Figure:
@@ -43,7 +46,7 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__)
     args.add_argument("--smoke", action="store_true")
     args.add_argument("--only", action="append", choices=SCRIPTS)
-    args.add_argument("--json", type=Path, default=BENCH / "results.json")
+    args.add_argument("--json", type=Path, default=RESULTS)
     options = args.parse_args()
     unwind_on_sigterm()
     load_before = os.getloadavg()
@@ -82,6 +85,7 @@ def main() -> None:
         "seconds": timings,
         "figures": figures,
     }
+    options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {options.json}")
 

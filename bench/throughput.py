@@ -111,7 +111,7 @@ def main() -> None:
             tagstrip,
             hello,
             ">=",
-            0.8,
+            0.7,
             settings,
         ),
         Figure(

@@ -9,6 +9,8 @@ dist/container/              Dockerfile, requirements.txt and app/ (functions/ c
                              context for `docker build` (Knative, Cloud Run).
 
 Dependencies are read from pyproject.toml, so a new runtime dependency ships without edits here.
+Only functions/ and the [project] dependencies ship: the test kit (testkit/: fake cloud,
+harness) and the extras' dependencies stay on the developer's machine.
 The function zip carries bytecode when the build interpreter is the platform's CPython (the
 default 3.11 here): without it every cold start compiles every module, about 0.6 s on this
 machine. The .pyc files are checked-hash, so builds stay byte-identical and an edited source

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tagstrip.core.logging import SECRET_VARIABLES
-from tagstrip.core.settings import reset_settings
-from tagstrip.fakecloud import FakeCloud
+from tagstrip.core.settings import SECRET_VARIABLES, reset_settings
+from tagstrip_testkit.fakecloud import FakeCloud
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "events" / "fixtures" / "seed.json"
 

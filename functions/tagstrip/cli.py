@@ -6,6 +6,9 @@ tagstrip replay [PATH ...]         replay events through the functions-framework
 tagstrip demo [DIR]                replay the samples against the seeded fake cloud
 tagstrip serve                     the functions on local ports, next to the fake cloud
 tagstrip fake-cloud                the fake cloud alone
+
+Every command but `plan` runs on the test kit (tagstrip_testkit: the local harness and the
+fake cloud), which the deployable leaves out; it is imported only when such a command runs.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from tagstrip.sources._wire import document
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+#: Top-level modules a local-run command needs beyond tagstrip: the test kit and the fake
+#: extra's server. Any other missing module is a broken install, and shows as one.
+_TESTKIT_MODULES = frozenset({"tagstrip_testkit", "pytest_httpserver"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,21 +51,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "plan":
         return _plan(args.events, out, err)
+    try:
+        return _run_local(args, out, err)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in _TESTKIT_MODULES:
+            raise
+        err.write(f"tagstrip {args.command} needs the test kit: pip install 'tagstrip[fake]'\n")
+        return EXIT_INVALID
+
+
+def _run_local(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The commands that run on the test kit (each imports it here, never at module level)."""
     if args.command == "invoke":
-        from tagstrip.harness.local import invoke
+        from tagstrip_testkit.harness.local import invoke
 
         return invoke(_load(args.event), dry_run=args.dry_run, out=out, err=err)
     if args.command == "replay":
         return _replay(args, out)
     if args.command == "demo":
-        from tagstrip.harness.local import demo
+        from tagstrip_testkit.harness.local import demo
 
         return demo(args.directory, out)
     if args.command == "serve":
-        from tagstrip.harness.serve import serve
+        from tagstrip_testkit.harness.serve import serve
 
         return serve(args.host, args.port, seed=args.seed, fake_cloud=not args.real_clouds, out=out)
-    from tagstrip.fakecloud.standalone import serve as serve_fake  # only with the fake extra
+    from tagstrip_testkit.fakecloud.standalone import serve as serve_fake
 
     return serve_fake(args.host, args.port, args.seed, out)
 
@@ -105,8 +122,8 @@ def _plan(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
 
 
 def _replay(args: argparse.Namespace, out: TextIO) -> int:
-    from tagstrip.harness.events import find_events
-    from tagstrip.harness.replay import (
+    from tagstrip_testkit.harness.events import find_events
+    from tagstrip_testkit.harness.replay import (
         InProcess,
         Remote,
         default_source,

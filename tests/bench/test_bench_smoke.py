@@ -16,14 +16,18 @@ from typing import Any
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
 SCRIPTS = ("coldstart", "per_event", "throughput", "fanout", "minimality", "memory")
 FIGURES = {
     "coldstart": {
-        "cold_start_vs_hello",
+        "cold_start_real_vs_floor",
+        "cold_start_real_vs_hello",
+        "cold_start_real_floor_vs_hello",
+        "cold_start_dry_vs_hello",
+        "cold_start_dry_floor_vs_hello",
+        "cold_start_dry_vs_floor",
         "cold_start_vs_sdk",
-        "import_main_vs_hello",
-        "cold_start_library_floor",
         "cold_start_without_bytecode",
     },
     "per_event": {"per_event_vs_bare_httpx"},
@@ -100,3 +104,24 @@ def test_minimality_smoke_meets_the_minimum(outputs: dict[str, dict[str, Any]]) 
     [figure] = outputs["minimality"]["figures"]
     assert figure["notes"]["off_minimum"] == []
     assert figure["ok"] is True
+
+
+def test_coldstart_real_first_events_remove_the_tag(outputs: dict[str, dict[str, Any]]) -> None:
+    """Call counts, not timing: each real start (tagstrip, floor, SDK) made one RemoveTags."""
+    figures = {figure["name"]: figure for figure in outputs["coldstart"]["figures"]}
+    notes = figures["cold_start_real_vs_floor"]["notes"]
+    assert notes["remove_tags_calls"] == 3 * notes["rounds"]
+
+
+def test_results_land_outside_the_tracked_tree() -> None:
+    """`make bench` must leave no tracked file modified: its results path is git-ignored."""
+    results = _run_module().RESULTS.relative_to(ROOT)
+    ignored = subprocess.run(["git", "check-ignore", "--quiet", str(results)], cwd=ROOT)
+    assert ignored.returncode == 0, f"{results} is not ignored by git"
+
+
+def test_memory_events_are_all_executed(outputs: dict[str, dict[str, Any]]) -> None:
+    """Every event sent to the worker made its call: none was answered as a duplicate."""
+    [figure] = outputs["memory"]["figures"]
+    events = max(int(count) for count in figure["notes"]["peak_rss_mib_by_events"])
+    assert figure["notes"]["calls_journaled"] == events

@@ -13,8 +13,8 @@ import flask.testing
 import functions_framework
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
 from tagstrip.sources.webhook_auth import DELIVERIES, sign
+from tagstrip_testkit.fakecloud import FakeCloud
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "functions" / "main.py"

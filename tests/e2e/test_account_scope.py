@@ -16,7 +16,7 @@ import pytest
 
 from tagstrip.cli import main as tagstrip
 from tagstrip.core.settings import reset_settings
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import EVENTS, Client, load_event, tags_of
 
 Post = Callable[..., Any]

@@ -12,9 +12,15 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
-from tagstrip.fakecloud import FakeCloud
-from tests.e2e.conftest import ROOT, Client
+from tagstrip.core.pipeline import validate_batch
+from tagstrip.core.settings import reset_settings
+from tagstrip.handlers.http import json_chunks
+from tagstrip.handlers.report import carry_out
+from tagstrip.sources.outcome import Accepted
+from tagstrip_testkit.fakecloud import FakeCloud
+from tests.e2e.conftest import ROOT, Client, tags_of
 from tests.e2e.test_deliveries import binary_event, post_json
 from tests.unit.test_call_budget import cloudevent
 
@@ -102,6 +108,99 @@ def test_handler_returns_the_rejection_without_raising(
     assert event["status"] == "rejected"
     assert_over_budget(event["errors"])
     assert len(budget_of_four.journal) == 0
+
+
+# --- a selector's writes, known only once it has read ---------------------------------------
+
+#: Twelve tags on one instance: one read finds them, removing them takes three
+#: RemoveTags calls of the 2018 edition (five tags a call).
+MANY = "i-bp1many"
+
+
+def selector(**extra: Any) -> dict[str, Any]:
+    return {
+        "provider": "aliyun-ecs",
+        "region": "cn-hangzhou",
+        "resource_type": "instance",
+        "resource_ids": [MANY],
+        "selector": {"key_glob": "tmp-*"},
+        "api_profile": "remove-tags-2018",
+        **extra,
+    }
+
+
+@pytest.fixture
+def twelve_tags(cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> FakeCloud:
+    ecs = cloud.backends.aliyun_ecs
+    ecs.add_resource("cn-hangzhou", MANY, {f"tmp-{n}": "x" for n in range(12)})
+    ecs.list_page_size = 50  # one page holds them all
+    return cloud
+
+
+def operations(cloud: FakeCloud) -> list[str]:
+    return [str(entry.operation) for entry in cloud.journal.entries()]
+
+
+def assert_writes_refused(result: dict[str, Any], reads: int, allowance: int) -> None:
+    """Every write failed for good, naming the variable; nothing but the reads was sent."""
+    writes = result["calls"][reads:]
+    assert [call["outcome"] for call in result["calls"][:reads]] == ["read"] * reads
+    assert len(writes) == 3
+    for call in writes:
+        assert (call["outcome"], call["error_code"], call["retryable"], call["attempts"]) == (
+            "failed",
+            "limit_exceeded",
+            False,
+            0,
+        )
+        assert call["error_message"] == (
+            f"not sent: {reads} read(s) and 3 write(s) exceed the {allowance} provider calls "
+            "this request may make (set by TAGSTRIP_MAX_CALLS, for the whole delivery)"
+        )
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_selector_sends_no_write_past_the_budget(
+    post_signed: Callable[..., Any],
+    twelve_tags: FakeCloud,
+    monkeypatch: pytest.MonkeyPatch,
+    dry_run: bool,
+) -> None:
+    """One read and three writes do not fit three calls: the writes are refused (a retry
+    would read the same), the delivery answers 207, and the tags stay. A dry run tells.
+    They fit four calls."""
+    monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "3")
+    response = post_signed(selector(dry_run=dry_run, id="over"))
+    assert response.status_code == 207, response.json
+    [result] = response.json["results"]
+    assert (result["status"], result["retryable"]) == ("partial", False)
+    assert_writes_refused(result, reads=1, allowance=3)
+    assert operations(twelve_tags) == ["ListTagResources"]
+    assert len(tags_of(twelve_tags, "aliyun-ecs", MANY)) == 12
+
+    monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "4")
+    reset_settings()
+    response = post_signed(selector(dry_run=dry_run, id="within"))
+    assert response.status_code == 200, response.json
+    [result] = response.json["results"]
+    written = "skipped" if dry_run else "removed"
+    assert [call["outcome"] for call in result["calls"]] == ["read"] + [written] * 3
+    assert len(tags_of(twelve_tags, "aliyun-ecs", MANY)) == (12 if dry_run else 0)
+
+
+def test_a_selector_gets_what_the_other_events_of_its_delivery_leave(
+    queue_client: Client, twelve_tags: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four calls alone would do; after another event's call, three are left."""
+    monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "4")
+    explicit = {**selector(), "selector": None, "tags": [{"key": "tmp-0"}], "api_profile": None}
+    response = post_json(queue_client, [cloudevent(0, explicit), cloudevent(1, selector())])
+    assert response.status_code == 200, response.json  # acknowledged: nothing to retry
+    first, second = response.json["events"]
+    assert (first["status"], second["status"]) == ("ok", "partial")
+    assert_writes_refused(second["results"][0], reads=1, allowance=3)
+    assert operations(twelve_tags) == ["RemoveTags", "ListTagResources"]
+    assert len(tags_of(twelve_tags, "aliyun-ecs", MANY)) == 11
 
 
 # --- a served worker under concurrent worst-case bodies --------------------------------------
@@ -197,18 +296,49 @@ EXPECTED = {
 }
 
 
+def test_the_largest_answer_is_written_in_pieces_as_pydantic_writes_it_whole() -> None:
+    """Models and lists are written piece by piece, never the whole answer at once, with
+    the bytes pydantic gives for the whole (the public JSON does not change)."""
+    body = json.loads(WORST_CASES["largest dry run"][1]())
+    payload = carry_out(Accepted("request", None, tuple(validate_batch(body)))).payload()
+    chunks = list(json_chunks(payload))
+    whole = TypeAdapter(Any).dump_json(payload)
+    assert b"".join(chunks) == whole
+    assert max(map(len, chunks)) < len(whole) / 100
+
+
+def test_a_lone_surrogate_echoed_in_a_field_path_is_answered_as_its_escape(
+    post_signed: Callable[..., Any], cloud: FakeCloud
+) -> None:
+    """It has no UTF-8 form: the answer writes the JSON escape it was sent as, not a 500."""
+    response = post_signed({"TagKey.1": "k", "\udfc0": 1})
+    assert response.status_code == 400, response.data
+    assert b'"path":"\\udfc0"' in response.data
+    assert {"loc": ["\udfc0"], "path": "\udfc0"}.items() <= response.json["errors"][-1].items()
+
+
+#: Thirty bodies sent at once: five of each worst case, or thirty of the heaviest ones (the
+#: largest answer; the array whose events together exceed the budget).
+SENDS = {
+    "mixed": [name for _ in range(5) for name in WORST_CASES],
+    "largest dry run": ["largest dry run"] * 30,
+    "cloudevents": ["cloudevents"] * 30,
+}
+
+
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
     return _bench()
 
 
+@pytest.mark.parametrize("sends", list(SENDS.values()), ids=list(SENDS))
 def test_a_served_worker_stays_small_under_concurrent_worst_case_bodies(
-    bench: ModuleType, fake_cloud: FakeCloud
+    bench: ModuleType, fake_cloud: FakeCloud, sends: list[str]
 ) -> None:
     """Thirty worst-case bodies at once against the production server (gunicorn, 8 threads):
     each worker's peak resident set grows by less than GROWTH_LIMIT_MIB past its warm state,
     every answer is a refusal or a bounded dry run, and no call reaches the cloud."""
-    bodies = {name: make() for name, (_, make) in WORST_CASES.items()}
+    bodies = {name: WORST_CASES[name][1]() for name in {*sends, "invalid everywhere"}}
     assert all(0.8 * MIB < len(body) < MIB for body in bodies.values())
     env = bench.server_env(None, TAGSTRIP_ALLOW_UNSIGNED="true")
     del env["TAGSTRIP_WEBHOOK_SECRET"]  # unsigned: identical bodies are not duplicates
@@ -228,7 +358,6 @@ def test_a_served_worker_stays_small_under_concurrent_worst_case_bodies(
                 bench.wait_until_answered(ports[target], body, lambda: headers)
             [workers[target]] = bench.worker_pids(server.pid)
         warm = {target: bench.peak_rss_mib(pid) for target, pid in workers.items()}
-        sends = [name for _ in range(5) for name in WORST_CASES]
 
         def send(name: str) -> tuple[str, int, bytes]:
             target = WORST_CASES[name][0]

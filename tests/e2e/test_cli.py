@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from tagstrip.cli import main
-from tagstrip.fakecloud import FakeCloud
-from tagstrip.harness.events import find_events
-from tagstrip.harness.replay import InProcess, Remote, default_source, replay
-from tagstrip.harness.serve import serve
+from tagstrip_testkit.fakecloud import FakeCloud
+from tagstrip_testkit.harness.events import find_events
+from tagstrip_testkit.harness.replay import InProcess, Remote, default_source, replay
+from tagstrip_testkit.harness.serve import serve
 from tests.e2e.conftest import EVENTS, ROOT, tags_of
 
 

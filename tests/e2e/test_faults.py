@@ -20,8 +20,8 @@ import functions_framework
 import pytest
 
 from tagstrip.core.settings import reset_settings
-from tagstrip.fakecloud import FakeCloud, JournalEntry
 from tagstrip.handlers.delivery import DeliverAgain
+from tagstrip_testkit.fakecloud import FakeCloud, JournalEntry
 from tests.e2e.conftest import MAIN, Client, load_event, signed_headers, tags_of
 
 SAMPLES = {

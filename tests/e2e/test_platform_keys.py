@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import load_event, tags_of
 
 Post = Callable[..., Any]

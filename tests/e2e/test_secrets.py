@@ -24,8 +24,8 @@ import pytest
 from tagstrip.core import executor
 from tagstrip.core.logging import JsonFormatter
 from tagstrip.core.settings import reset_settings
-from tagstrip.fakecloud import FakeCloud
 from tagstrip.handlers.delivery import DeliverAgain
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import EVENTS, SECRET, Client, signed_headers
 
 OLD_SECRET = "whsec-old-rotated-out-987"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tagstrip.core import readphase
-from tagstrip.fakecloud import FakeCloud
 from tagstrip.handlers import plain
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import Client, load_event, tags_of
 
 Post = Callable[..., Any]

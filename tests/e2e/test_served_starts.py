@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import MAIN, ROOT, SECRET, signed_headers, tags_of
 from tests.hostile.test_openapi import free_port
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tagstrip.core.settings import reset_settings
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import Client, load_event, signed_headers, tags_of
 
 Post = Callable[..., Any]
@@ -118,11 +118,13 @@ def test_no_secret_configured_refuses_and_says_how(
     webhook_client: Client, cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TAGSTRIP_WEBHOOK_SECRET")
+    reset_settings()
     body = json.dumps(load_event("canonical/aliyun-ecs-snapshot.json")).encode()
     response = webhook_client.post("/", data=body, headers=signed_headers(body))
     assert response.status_code == 401
     assert "TAGSTRIP_WEBHOOK_SECRET" in response.json["message"]
     monkeypatch.setenv("TAGSTRIP_ALLOW_UNSIGNED", "true")
+    reset_settings()  # a warm function keeps its settings; a new one reads the change
     response = webhook_client.post("/", data=body, content_type="application/json")
     assert response.status_code == 200, response.json
 

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
+from tagstrip.core.settings import reset_settings
 from tagstrip.sources.webhook_auth import sign
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import SECRET, Client, load_event
 
 BODY = json.dumps(load_event("canonical/aliyun-ecs-snapshot.json")).encode()
@@ -126,6 +127,7 @@ def test_rotation(
         response = post(webhook_client, body, **{"X-Hub-Signature-256": hub(secret, body)})
         assert response.status_code == 200, response.json
     monkeypatch.setenv("TAGSTRIP_WEBHOOK_SECRET", NEW_SECRET)
+    reset_settings()  # a warm function keeps its settings; a new one reads the change
     response = post(webhook_client, **{"X-Tagstrip-Signature": sign(SECRET, BODY, now())})
     assert (response.status_code, response.json["reason"]) == (401, "bad")
     response = post(webhook_client, **{"X-Tagstrip-Signature": sign(NEW_SECRET, BODY, now())})

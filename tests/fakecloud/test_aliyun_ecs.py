@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 
 from . import vendors
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 
 from . import vendors
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 
 from . import vendors
 

@@ -1,4 +1,4 @@
-"""The deployable path never loads the fake cloud (nor its test-only dependencies)."""
+"""The deployable path never loads the test kit (fake cloud, harness) nor its dependencies."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 def test_entry_points_and_providers_do_not_import_the_fake() -> None:
     probe = (
         "import sys, main, tagstrip.cli, tagstrip.core.executor, tagstrip.providers; "
-        "loaded = [m for m in sys.modules if m.startswith(('tagstrip.fakecloud', "
+        "loaded = [m for m in sys.modules if m.startswith(('tagstrip_testkit', "
         "'pytest_httpserver', 'yaml'))]; "
         "print(loaded); sys.exit(1 if loaded else 0)"
     )

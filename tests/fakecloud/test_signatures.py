@@ -10,7 +10,7 @@ import httpx
 import pytest
 from aliyunsdkcore.auth.composer import rpc_signature_composer
 
-from tagstrip.fakecloud import FakeCloud, KeyPair
+from tagstrip_testkit.fakecloud import FakeCloud, KeyPair
 
 from . import vendors
 

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from tagstrip.cli import main
 from tagstrip.core.pipeline import plan_request, validate_batch
 from tagstrip.core.settings import get_settings, reset_settings
-from tagstrip.fakecloud import ENDPOINT_VARIABLES, FakeCloud
-from tagstrip.fakecloud.standalone import serve
+from tagstrip_testkit.fakecloud import ENDPOINT_VARIABLES, FakeCloud
+from tagstrip_testkit.fakecloud.standalone import serve
 
 from ..conftest import SEED_FILE
 from . import vendors

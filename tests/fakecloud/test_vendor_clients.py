@@ -23,7 +23,7 @@ from baidubce.services.bcc.bcc_client import BccClient
 from baidubce.services.bcc.bcc_model import TagModel
 from darabonba.runtime import RuntimeOptions
 
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 
 
 def host(cloud: FakeCloud) -> str:

@@ -22,7 +22,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-from tagstrip.fakecloud import FakeCloud, KeyPair
+from tagstrip_testkit.fakecloud import FakeCloud, KeyPair
 
 ECS_VERSION, REDIS_VERSION = "2014-05-26", "2015-01-01"
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from tagstrip.core.models import PROVIDERS
 from tagstrip.core.settings import reset_settings
-from tagstrip.fakecloud import FakeCloud
 from tagstrip.sources.webhook_auth import DELIVERIES
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import EVENTS, SECRET, app_client
 from tests.e2e.conftest import Client as Client
 

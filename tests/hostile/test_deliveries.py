@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagstrip.fakecloud import FakeCloud
 from tagstrip.handlers import plain
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.hostile.conftest import (
     FC_HEADERS,
     HOSTILE,

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
 from tagstrip.handlers import delivery, framework
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.hostile.conftest import FC_HEADERS, Client, Journal, answer_json
 
 EVENT = {"ce-id": "e-1", "ce-source": "//t", "ce-specversion": "1.0", "ce-type": "tagstrip.request"}

@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from schemathesis import checks
 from schemathesis.core import NotSet
 
-from tagstrip.fakecloud import FakeCloud
 from tagstrip.handlers import openapi
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import MAIN, ROOT
 from tests.hostile.conftest import Client
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagstrip.fakecloud import FakeCloud
 from tagstrip.sources.webhook_auth import sign
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import SECRET
 from tests.hostile.conftest import (
     FC_HEADERS,

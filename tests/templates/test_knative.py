@@ -114,16 +114,16 @@ def _template_labels(service: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
-def _selects(policy: dict[str, Any], service: dict[str, Any]) -> bool:
-    wanted = policy["spec"]["podSelector"]["matchLabels"].items()
+def _selects(selector: dict[str, Any], service: dict[str, Any]) -> bool:
+    wanted = selector["matchLabels"].items()
     return bool(wanted) and wanted <= _template_labels(service).items()
 
 
 def test_only_knative_may_reach_the_event_pods() -> None:
     (policy,) = _by_kind("NetworkPolicy").values()
     services = _by_kind("Service")
-    assert _selects(policy, services["tagstrip-events"])
-    assert not _selects(policy, services["tagstrip-webhook"])
+    assert _selects(policy["spec"]["podSelector"], services["tagstrip-events"])
+    assert not _selects(policy["spec"]["podSelector"], services["tagstrip-webhook"])
     assert policy["spec"]["policyTypes"] == ["Ingress"]
     (rule,) = policy["spec"]["ingress"]
     assert "ports" not in rule
@@ -147,3 +147,65 @@ def test_the_activator_stays_in_the_event_path() -> None:
 def test_account_scope_is_off(name: str) -> None:
     env = {item["name"]: item.get("value") for item in _container(_by_kind("Service")[name])["env"]}
     assert env["TAGSTRIP_ALLOW_ACCOUNT_SCOPE"] == "false"
+
+
+# --- the optional Istio authorization (template/knative/istio) ---------------------------
+
+ISTIO = TEMPLATE / "knative" / "istio"
+
+
+def _istio_policies() -> dict[str, dict[str, Any]]:
+    (kustomization,) = yaml_documents(ISTIO / "kustomization.yaml")
+    assert "namespace" not in kustomization  # the policies live in two namespaces
+    assert set(kustomization["resources"]) == {p.name for p in ISTIO.glob("*.yaml")} - {
+        "kustomization.yaml"
+    }
+    policies = [doc for name in kustomization["resources"] for doc in yaml_documents(ISTIO / name)]
+    assert {(doc["apiVersion"], doc["kind"]) for doc in policies} == {
+        ("security.istio.io/v1", "AuthorizationPolicy")
+    }
+    return {doc["metadata"]["namespace"]: doc for doc in policies}
+
+
+def _namespaces(rule: dict[str, Any], field: str) -> set[str]:
+    (peer,) = rule["from"]
+    assert set(peer["source"]) == {field}, peer
+    return set(peer["source"][field])
+
+
+def test_istio_admits_only_knative_to_the_event_pods() -> None:
+    """Deliveries reach the pods through the activator (knative-serving), so its namespace
+    is admitted on every path; nothing else but knative-eventing is."""
+    policy = _istio_policies()["tagstrip"]["spec"]
+    services = _by_kind("Service")
+    assert _selects(policy["selector"], services["tagstrip-events"])
+    assert not _selects(policy["selector"], services["tagstrip-webhook"])
+    assert policy["action"] == "ALLOW"
+    assert all(set(rule) == {"from"} for rule in policy["rules"])  # no path or method limit
+    admitted = [_namespaces(rule, "namespaces") for rule in policy["rules"]]
+    assert set().union(*admitted) == {"knative-serving", "knative-eventing"}
+
+
+def _istio_match(pattern: str, value: str) -> bool:
+    """Istio's string match: exact, prefix (``abc*``) or suffix (``*abc``)."""
+    if pattern.endswith("*"):
+        return value.startswith(pattern[:-1])
+    if pattern.startswith("*"):
+        return value.endswith(pattern[1:])
+    return value == pattern
+
+
+def test_the_cluster_local_gateway_serves_the_event_service_to_knative_eventing_only() -> None:
+    policy = _istio_policies()["istio-system"]["spec"]
+    assert policy["action"] == "DENY"
+    assert policy["selector"]["matchLabels"] == {"istio": "ingressgateway"}
+    (rule,) = policy["rules"]
+    assert _namespaces(rule, "notNamespaces") == {"knative-eventing"}
+    (target,) = rule["to"]
+    hosts = target["operation"]["hosts"]
+    service = _by_kind("Service")["tagstrip-events"]["metadata"]
+    name = f"{service['name']}.{service['namespace']}"
+    for host in (name, f"{name}:80", f"{name}.svc", f"{name}.svc.cluster.local:8080"):
+        assert any(_istio_match(pattern, host) for pattern in hosts), host
+    for host in ("tagstrip-webhook.tagstrip.svc.cluster.local", f"{name}x.svc", "x" + name):
+        assert not any(_istio_match(pattern, host) for pattern in hosts), host

@@ -31,6 +31,8 @@ from tagstrip.entrypoints import ENTRY_POINTS
 from tests.templates.helpers import FUNCTIONS, ROOT
 
 _VENDORED = ("functions_framework", "gunicorn", "flask", "pydantic", "pydantic_core", "httpx")
+# The test kit and the fake extra's server: what a deployment must not carry.
+_TEST_TOOLS = ("tagstrip_testkit", "fakecloud", "harness", "pytest_httpserver")
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +116,72 @@ def test_container_context(dist: Path) -> None:
     assert (context / "requirements.txt").is_file()
     assert os.access(context / "app" / "bootstrap", os.X_OK)
     assert (context / "app" / "tagstrip" / "entrypoints.py").is_file()
+
+
+def _test_tools(names: set[str]) -> list[str]:
+    """The names with a test tool's package or module anywhere in their path."""
+    return sorted(
+        name
+        for name in names
+        if {part.split(".")[0] for part in Path(name).parts} & set(_TEST_TOOLS)
+    )
+
+
+def test_no_artifact_carries_the_test_tools(dist: Path) -> None:
+    context = dist / "container"
+    in_context = {path.relative_to(context).as_posix() for path in context.rglob("*")}
+    assert _test_tools(in_context) == []
+    for artifact in ("tagstrip-functions.zip", "tagstrip-source.zip"):
+        assert _test_tools(_names(dist / artifact)) == [], artifact
+
+
+def test_every_shipped_module_imports_without_the_test_tools(
+    unpacked: Path, clean_python: Path
+) -> None:
+    script = (
+        "import sys, importlib, pkgutil; sys.path.insert(0, sys.argv[1]); import tagstrip; "
+        "names = [m.name for m in pkgutil.walk_packages(tagstrip.__path__, 'tagstrip.')]; "
+        "[importlib.import_module(name) for name in names]; print(len(names))"
+    )
+    result = subprocess.run(
+        [str(clean_python), "-I", "-c", script, str(unpacked)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["demo"],
+        ["replay"],
+        ["serve"],
+        ["fake-cloud"],
+        ["invoke", str(ROOT / "events" / "canonical" / "aliyun-ecs-snapshot.json")],
+    ],
+)
+def test_local_run_commands_name_the_missing_test_kit(
+    command: list[str], unpacked: Path, clean_python: Path
+) -> None:
+    script = (
+        "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+        "from tagstrip.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    result = subprocess.run(
+        [str(clean_python), "-I", "-c", script, str(unpacked), *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"tagstrip {command[0]} needs the test kit: pip install 'tagstrip[fake]'\n"
+    )
 
 
 def test_zip_imports_from_a_clean_virtualenv(unpacked: Path, clean_python: Path) -> None:

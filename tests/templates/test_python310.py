@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tagstrip.fakecloud import FakeCloud
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.templates.helpers import ROOT
 
 _DRIVER = """

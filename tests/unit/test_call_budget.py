@@ -10,8 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tagstrip.core.errors import ConfigurationError, InvalidRequest
-from tagstrip.core.models import TagRemovalRequest
-from tagstrip.core.pipeline import count_calls, plan_request, validate_batch, validate_request
+from tagstrip.core.models import CallResult, RequestResult, TagRemovalRequest
+from tagstrip.core.pipeline import (
+    OVER_BUDGET,
+    DeliveryBudget,
+    count_calls,
+    plan_request,
+    validate_batch,
+    validate_request,
+)
 from tagstrip.core.settings import get_settings
 from tagstrip.sources.delivery import adapt_delivery
 from tagstrip.sources.outcome import Accepted, Rejected
@@ -113,6 +120,41 @@ def test_a_selector_counts_one_read_per_resource(monkeypatch: pytest.MonkeyPatch
     assert refusal(more)["message"].startswith("51 provider calls")
 
 
+def result(*outcomes: str, refused: int = 0) -> RequestResult:
+    """A request's result: one call per outcome, then `refused` writes over the budget."""
+    calls = [CallResult(provider="aliyun-ecs", operation="Any", outcome=o) for o in outcomes]
+    calls += [
+        CallResult(provider="aliyun-ecs", operation="Any", outcome="failed", error_code=OVER_BUDGET)
+    ] * refused
+    return RequestResult(
+        request_id=None,
+        provider="aliyun-ecs",
+        status="ok",
+        summary="",
+        scope="resources",
+        calls=calls,
+    )
+
+
+def test_a_selector_may_plan_what_the_rest_of_its_delivery_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counted up front: two reads for the selector, three calls for each explicit request,
+    of ten. What a request does not plan passes on to those after it; refused writes were
+    never planned."""
+    monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "10")
+    selecting = validate_request({**ecs(resources=2, tags=0), "selector": {"key_glob": "*"}})
+    explicit = validate_request(ecs(resources=3, tags=1))
+    budget = DeliveryBudget.of([explicit, selecting, explicit])
+    assert (budget.left, budget.allowance(explicit), budget.allowance(selecting)) == (2, 5, 4)
+    budget.spend(explicit, result("removed", "removed", "removed"))
+    assert budget.allowance(selecting) == 4
+    budget.spend(selecting, result("read", refused=6))  # one read made: one read unused
+    assert budget.allowance(explicit) == 6
+    budget.spend(explicit, result("removed", "failed", "removed"))
+    assert budget.left == 3
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
@@ -159,14 +201,16 @@ def test_an_array_of_more_events_than_allowed_is_refused_before_any_is_adapted(
 
 
 def test_the_events_of_an_array_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each event fits alone, together they do not: every event asking for calls is rejected."""
+    """Each event fits alone, together they do not: every event asking for calls is rejected,
+    an invalid one keeps its own reason, and the events past the budget are not adapted."""
     monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "4")
     fitting = [cloudevent(n, ecs(resources=2, tags=1)) for n in range(2)]
     assert all(isinstance(o, Accepted) for o in adapt_delivery(json.dumps(fitting)))
-    invalid = cloudevent(9, {"provider": "nowhere"})
-    outcomes = adapt_delivery(json.dumps([*fitting, cloudevent(2, ecs(1, 1)), invalid]))
+    invalid = [cloudevent(n, {"provider": "nowhere"}) for n in (8, 9)]
+    delivery = [*fitting, invalid[0], cloudevent(2, ecs(1, 1)), invalid[1]]
+    outcomes = adapt_delivery(json.dumps(delivery))
     assert all(isinstance(o, Rejected) for o in outcomes)
-    assert [o.event_id for o in outcomes] == ["evt-0", "evt-1", "evt-2", "evt-9"]
+    assert [o.event_id for o in outcomes] == ["evt-0", "evt-1", "evt-8", "evt-2", "evt-9"]
     messages = [str(error) for o in outcomes if isinstance(o, Rejected) for error in o.error.errors]
     budget = "(root): 5 provider calls planned for one delivery; the limit is 4"
-    assert [m.startswith(budget) for m in messages] == [True, True, True, False]
+    assert [m.startswith(budget) for m in messages] == [True, True, False, True, True]

@@ -13,7 +13,7 @@ from tagstrip.core.errors import InvalidRequest
 from tagstrip.core.executor import execute
 from tagstrip.core.models import RequestResult
 from tagstrip.core.pipeline import validate_request
-from tagstrip.providers.aliyun.client import default_endpoint
+from tagstrip.providers.aliyun import default_endpoint
 from tagstrip.providers.aliyun.signing import (
     acs3_canonical_request,
     acs3_signature,

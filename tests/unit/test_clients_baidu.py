@@ -13,7 +13,7 @@ from tagstrip.core.errors import InvalidRequest
 from tagstrip.core.executor import execute
 from tagstrip.core.models import RequestResult
 from tagstrip.core.pipeline import validate_request
-from tagstrip.providers.baidu.client import default_endpoint
+from tagstrip.providers.baidu import default_endpoint
 from tagstrip.providers.baidu.signing import (
     canonical_request,
     parse_authorization,

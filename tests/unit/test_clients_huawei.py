@@ -11,7 +11,7 @@ from werkzeug import Request, Response
 
 from tagstrip.core.executor import execute
 from tagstrip.core.models import RequestResult
-from tagstrip.providers.huawei.client import default_endpoint
+from tagstrip.providers.huawei import default_endpoint
 from tagstrip.providers.huawei.signing import (
     canonical_request,
     parse_authorization,

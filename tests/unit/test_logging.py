@@ -14,6 +14,7 @@ from tagstrip.core.logging import JsonFormatter, configure_logging, log_context,
 from tagstrip.core.pipeline import validate_request
 from tagstrip.core.settings import reset_settings
 from tagstrip.handlers.report import carry_out
+from tagstrip.providers import VENDORS
 from tagstrip.sources.outcome import Accepted
 
 
@@ -67,6 +68,23 @@ def test_configured_secrets_are_redacted_in_every_form(monkeypatch: pytest.Monke
     line = JsonFormatter().format(record('said "CAIS+tok/en="', detail=["old-secret-2"]))
     assert "tok" not in line
     assert "old-secret" not in line
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [v for vendor in VENDORS for v in vendor.access_key.secrets] + ["TAGSTRIP_WEBHOOK_SECRET"],
+)
+def test_every_declared_secret_is_scrubbed_by_the_json_handler(
+    variable: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A credential a vendor package declares is redacted without being listed anywhere else."""
+    value = f"value-of-{variable}"
+    monkeypatch.setenv(variable, value)
+    reset_settings()
+    [handler] = [h for h in configure_logging().handlers if isinstance(h.formatter, JsonFormatter)]
+    handler.handle(record(f"echoed {value}", said=value))
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert (line["message"], line["said"]) == ("echoed ***", "***")
 
 
 def test_secrets_are_read_once_like_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
 
 A client (one per vendor API, in `tagstrip.providers.<vendor>.client`) builds the unsigned
 request for a planned call, signs through its `httpx.Auth`, and turns the answer into a
-`Reply` or a `ProviderError`. All clients share one pooled transport per process.
+`ProviderReply` or a `ProviderError`. All clients share one pooled transport per process.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tagstrip.core.readphase import TagPage
 
 __all__ = [
     "ProviderClient",
-    "Reply",
+    "ProviderReply",
     "error_body",
     "gone_or_raise",
     "http_retry_after",
@@ -35,7 +35,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Reply:
+class ProviderReply:
     """A call the provider accepted: removed, skipped because nothing was left to remove,
     or read (with the page of tags it returned)."""
 
@@ -54,20 +54,22 @@ class ProviderClient(Protocol):
     def request(self, call: PlannedCall) -> httpx.Request:
         """The unsigned request for `call`, against the configured or default endpoint."""
 
-    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
+    def interpret(self, call: PlannedCall, response: httpx.Response) -> ProviderReply:
         """The reply to a call, or raise `ProviderError` (with `retryable` set) on failure."""
 
     def retry_after(self, response: httpx.Response) -> float | None:
         """Seconds the provider asked to wait before a retry, if it said."""
 
 
-def gone_or_raise(call: PlannedCall, error: ProviderError, gone_codes: frozenset[str]) -> Reply:
+def gone_or_raise(
+    call: PlannedCall, error: ProviderError, gone_codes: frozenset[str]
+) -> ProviderReply:
     """A call whose only resource does not exist is skipped: nothing is left to untag.
 
     With several resources in the call the error stands, since the others were not untagged.
     """
     if error.code in gone_codes and len(call.resource_ids) == 1:
-        return Reply("skipped", error.request_id, error.code, error.message)
+        return ProviderReply("skipped", error.request_id, error.code, error.message)
     raise error
 
 
@@ -107,7 +109,7 @@ def shared_transport() -> httpx.BaseTransport:
 
     Calls go to the transport itself, not through an `httpx.Client`: a client would also keep
     the providers' cookies, look for redirects and run event hooks on every call, none of
-    which a signed API call wants (about 50 µs a call). When a proxy variable is set (either
+    which a signed API call wants. When a proxy variable is set (either
     case), a client does route the calls, since it alone applies ``NO_PROXY`` as httpx does.
     """
     if any(os.environ.get(name) or os.environ.get(name.lower()) for name in PROXY_VARIABLES):

@@ -28,11 +28,12 @@ from typing import Any, Literal
 
 import httpx
 
-from tagstrip.core.calls import ProviderClient, Reply, send, shared_transport
+from tagstrip.core.calls import ProviderClient, ProviderReply, send, shared_transport
 from tagstrip.core.concurrency import run_concurrently
 from tagstrip.core.errors import ProviderError
-from tagstrip.core.logging import secret_forms
+from tagstrip.core.logging import scrub, secret_forms
 from tagstrip.core.models import CallResult, Plan, PlannedCall, RequestResult
+from tagstrip.core.pipeline import OVER_BUDGET
 from tagstrip.core.readphase import TagPage, resolve
 from tagstrip.core.settings import Settings, get_settings
 from tagstrip.providers import make_client, spec_for
@@ -46,11 +47,19 @@ for _name in ("httpx", "httpcore"):
 
 
 def execute(
-    plan: Plan, settings: Settings | None = None, *, transport: httpx.BaseTransport | None = None
+    plan: Plan,
+    settings: Settings | None = None,
+    *,
+    allowance: int | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> RequestResult:
     """Run `plan` and report every call. Raises ConfigurationError before any network I/O.
 
-    `transport` replaces the shared connection pool (tests).
+    `allowance` is the calls the plan may make, reads and writes (by default
+    ``TAGSTRIP_MAX_CALLS``): a selector whose reads call for more writes than that sends none
+    of them, even in a dry run, each reported failed for good (`OVER_BUDGET`), since the
+    same reads would call for them again. `transport` replaces the shared connection pool
+    (tests).
     """
     if plan.dry_run and plan.selection is None:
         return _request_result(plan, _not_sent(plan))
@@ -61,12 +70,33 @@ def execute(
     if plan.selection is not None:  # read first (even in a dry run), then plan the writes
         spec = spec_for(plan.provider)
         plan, reads = resolve(plan, spec, runner.exchange, settings.concurrency)
+        allowed = settings.max_calls if allowance is None else allowance
+        if len(reads) + len(plan.calls) > allowed:
+            return _request_result(plan, reads + _over_budget(plan, len(reads), allowed))
     writes = _not_sent(plan) if plan.dry_run else _send_all(plan, runner, settings.concurrency)
     return _request_result(plan, reads + writes)
 
 
 def _not_sent(plan: Plan) -> list[CallResult]:
     return [_call_result(call, outcome="skipped") for call in plan.calls]
+
+
+def _over_budget(plan: Plan, reads: int, allowance: int) -> list[CallResult]:
+    """The writes of a selector past the budget, refused together with one log line."""
+    message = (
+        f"not sent: {reads} read(s) and {len(plan.calls)} write(s) exceed the {allowance} "
+        f"provider calls this request may make (set by {Settings.variable('max_calls')}, "
+        "for the whole delivery)"
+    )
+    log.warning(
+        "refused %d write(s) over the call budget",
+        len(plan.calls),
+        extra={"request_id": plan.request_id, "provider": plan.provider, "reason": message},
+    )
+    return [
+        _call_result(call, outcome="failed", error_code=OVER_BUDGET, error_message=message)
+        for call in plan.calls
+    ]
 
 
 def _send_all(plan: Plan, runner: _Runner, concurrency: int) -> list[CallResult]:
@@ -102,6 +132,7 @@ class _Runner:
         self.plan, self.client, self.settings = plan, client, settings
         self.transport = transport
         self.deadline = time.monotonic() + settings.deadline
+        # Vendors echo what they received (Alibaba: the string to sign, STS token included).
         self._secrets = secret_forms(settings.secret_values())
 
     def run(self, call: PlannedCall) -> CallResult:
@@ -119,13 +150,13 @@ class _Runner:
                 return self._failed(call, _Failure(error), attempts, started), None
             attempts += 1
             outcome = self._attempt(call, remaining)
-            if isinstance(outcome, Reply):
+            if isinstance(outcome, ProviderReply):
                 result = _call_result(
                     call,
                     outcome=outcome.outcome,
                     request_id=outcome.request_id,
                     error_code=outcome.code,
-                    error_message=self._scrub(outcome.message),
+                    error_message=outcome.message and scrub(outcome.message, self._secrets),
                     attempts=attempts,
                     duration_ms=_ms_since(started),
                 )
@@ -142,7 +173,7 @@ class _Runner:
                 "retry %s in %.2fs after: %s",
                 call.operation,
                 delay,
-                self._scrub(str(error)),
+                scrub(str(error), self._secrets),
                 extra={
                     "request_id": self.plan.request_id,
                     "provider": call.provider,
@@ -156,7 +187,7 @@ class _Runner:
             )
             time.sleep(delay)
 
-    def _attempt(self, call: PlannedCall, remaining: float) -> Reply | _Failure:
+    def _attempt(self, call: PlannedCall, remaining: float) -> ProviderReply | _Failure:
         request = self.client.request(call)
         timeout = httpx.Timeout(
             min(self.settings.read_timeout, remaining),
@@ -172,14 +203,6 @@ class _Runner:
             return self.client.interpret(call, response)
         except ProviderError as exc:
             return _Failure(exc, self.client.retry_after(response))
-
-    def _scrub(self, text: str | None) -> str | None:
-        """Vendors echo what they received (Alibaba: the string to sign, STS token included)."""
-        if text is None:
-            return None
-        for form in self._secrets:
-            text = text.replace(form, "***")
-        return text
 
     def _ceiling(self, attempts: int) -> float:
         """The exponential cap of the delay after `attempts` attempts."""
@@ -201,7 +224,7 @@ class _Runner:
                 outcome="failed",
                 request_id=error.request_id,
                 error_code=error.code,
-                error_message=self._scrub(error.message),
+                error_message=error.message and scrub(error.message, self._secrets),
                 http_status=error.status_code,
                 attempts=attempts,
                 retryable=error.retryable,

@@ -21,7 +21,6 @@ import contextlib
 import contextvars
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
@@ -37,20 +36,11 @@ __all__ = [
     "configured_secret_forms",
     "log_context",
     "redact",
+    "scrub",
     "secret_forms",
 ]
 
 LOGGER_NAME = "tagstrip"
-#: Variables whose values must never be written: vendor secrets, tokens, webhook secrets.
-SECRET_VARIABLES = (
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-    "ALIBABA_CLOUD_SECURITY_TOKEN",
-    "HUAWEICLOUD_SDK_SK",
-    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    "BAIDUCLOUD_SECRET_KEY",
-    "BAIDUCLOUD_SECURITY_TOKEN",
-    "TAGSTRIP_WEBHOOK_SECRET",
-)
 _REDACTED = "***"
 #: Secrets shorter than this are not scrubbed: replacing "a" everywhere would garble lines.
 _MIN_SECRET = 4
@@ -104,7 +94,7 @@ class JsonFormatter(logging.Formatter):
             data["exception"] = self.formatException(record.exc_info)
         # One pass over the finished line: the forms include each secret as JSON writes it
         # (quotes and backslashes escaped), so nothing inside a field escapes redaction.
-        return _redact(json.dumps(data, ensure_ascii=False, default=str), configured_secret_forms())
+        return scrub(json.dumps(data, ensure_ascii=False, default=str), configured_secret_forms())
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -133,10 +123,11 @@ def configure_logging(level: int = logging.INFO) -> logging.Logger:
 
 def redact(text: str) -> str:
     """`text` with every configured secret replaced by ``***``."""
-    return _redact(text, configured_secret_forms())
+    return scrub(text, configured_secret_forms())
 
 
-def _redact(text: str, forms: tuple[str, ...]) -> str:
+def scrub(text: str, forms: tuple[str, ...]) -> str:
+    """`text` with each of `forms` (from `secret_forms`, longest first) replaced by ``***``."""
     if not forms or len(text) < len(forms[-1]):  # shortest last: too short to hold one
         return text
     for secret in forms:
@@ -148,17 +139,20 @@ def _redact(text: str, forms: tuple[str, ...]) -> str:
 def configured_secret_forms() -> tuple[str, ...]:
     """The forms of the secrets the environment configures, read once per process like the
     settings: `tagstrip.core.settings.reset_settings()` forgets them too."""
-    values = [os.environ.get(name, "") for name in SECRET_VARIABLES]
-    parts = {part.strip() for value in values for part in value.split(",")} | set(values)
-    return secret_forms(tuple(sorted(part for part in parts if len(part) >= _MIN_SECRET)))
+    from tagstrip.core.settings import configured_secrets  # which imports this module
+
+    return secret_forms(configured_secrets())
 
 
 @lru_cache(maxsize=8)
-def secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
-    """Each secret as sent, percent-encoded once and twice (as a v1 string to sign carries
-    it) and JSON-escaped, longest first so a form inside another is replaced after it."""
+def secret_forms(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each secret in `values` (each one, or a comma-separated list while rotating) as sent,
+    percent-encoded once and twice (as a v1 string to sign carries it) and JSON-escaped,
+    longest first so a form inside another is replaced after it. Secrets too short to be
+    told from ordinary text are left out."""
+    parts = {part.strip() for value in values for part in value.split(",")} | set(values)
     forms: set[str] = set()
-    for secret in secrets:
+    for secret in (part for part in parts if len(part) >= _MIN_SECRET):
         once = quote(secret, safe="~")
         forms |= {secret, once, quote(once, safe="~"), json.dumps(secret, ensure_ascii=False)[1:-1]}
     return tuple(sorted(forms, key=len, reverse=True))

@@ -7,7 +7,7 @@ data, so they can be printed, logged and compared in tests.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -25,14 +25,10 @@ __all__ = [
     "TagRemovalRequest",
 ]
 
+#: A literal type, so that mypy, pydantic and the OpenAPI schema list the providers; a test
+#: holds it equal to the names the vendor packages declare (`tagstrip.providers.VENDORS`).
 ProviderName = Literal["aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag", "baidu-bcc"]
-PROVIDERS: tuple[ProviderName, ...] = (
-    "aliyun-ecs",
-    "aliyun-redis",
-    "huawei-ecs",
-    "baidu-tag",
-    "baidu-bcc",
-)
+PROVIDERS: tuple[ProviderName, ...] = get_args(ProviderName)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 

@@ -8,7 +8,9 @@ The deployment's size limits (`LIMITS`: requests in a list, resource ids and tag
 request) are checked first, on the raw lists, so an oversize request is refused before any
 validation work is spent on it; the refusal names the limit and the variable that sets it.
 The calls a delivery may plan (`CALL_BUDGET`, over all its requests and events) are counted
-by arithmetic on the validated requests (`count_calls`), before any call object is built.
+by arithmetic on the validated requests (`count_calls`), before any call object is built;
+a selector's writes, known only once it has read, are held to what is left
+(`DeliveryBudget`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from tagstrip.core.errors import MAX_LISTED_ERRORS, FieldError, InvalidRequest, Location
-from tagstrip.core.models import Plan, TagRemovalRequest
+from tagstrip.core.models import Plan, RequestResult, TagRemovalRequest
 from tagstrip.core.readphase import plan_reads
 from tagstrip.core.rules import ProviderSpec
 from tagstrip.core.settings import Settings, get_settings
@@ -31,6 +33,8 @@ __all__ = [
     "CALL_BUDGET",
     "EVENTS_LIMIT",
     "LIMITS",
+    "OVER_BUDGET",
+    "DeliveryBudget",
     "Limit",
     "check_call_budget",
     "count_calls",
@@ -177,6 +181,36 @@ def check_call_budget(
     total = sum(count_calls(request) for request in requests)
     if over := CALL_BUDGET.exceeded(total, settings or get_settings(), ()):
         raise InvalidRequest([over])
+
+
+#: The error code of a write a selector planned past the call budget (never sent).
+OVER_BUDGET = "limit_exceeded"
+
+
+@dataclass
+class DeliveryBudget:
+    """The calls a delivery may still plan while its requests are carried out in turn:
+    TAGSTRIP_MAX_CALLS less the calls of the requests done and those counted for the
+    requests to come. Only a selector plans more than it was counted for (its writes follow
+    what it reads), so it may plan what the other requests leave (`allowance`)."""
+
+    left: int
+
+    @classmethod
+    def of(
+        cls, requests: Iterable[TagRemovalRequest], settings: Settings | None = None
+    ) -> DeliveryBudget:
+        counted = sum(count_calls(request) for request in requests)
+        return cls((settings or get_settings()).max_calls - counted)
+
+    def allowance(self, request: TagRemovalRequest) -> int:
+        """The calls `request` may plan: what it was counted for and what is left over."""
+        return self.left + count_calls(request)
+
+    def spend(self, request: TagRemovalRequest, result: RequestResult) -> None:
+        """Charge the calls `request` planned (writes refused for the budget are not)."""
+        planned = sum(call.error_code != OVER_BUDGET for call in result.calls)
+        self.left = self.allowance(request) - planned
 
 
 def plan_request(request: TagRemovalRequest) -> Plan:

@@ -1,8 +1,14 @@
-"""What every provider spec shares: the spec interface and small rule helpers.
+"""What every vendor package shares: the declaration and spec interfaces, and rule helpers.
 
-A provider spec (one module per vendor API under `tagstrip.providers`) owns that API's
-documented rules, its native input form and the shape of its calls. The helpers here only
-express rules; which limits apply is each spec's business.
+Each ``tagstrip.providers.<vendor>`` package exports one `Vendor`: its provider APIs, the
+variables of its access key and, per API, the variable that overrides the endpoint and the
+vendor's public endpoint. `tagstrip.providers` assembles them into the registry; the
+settings, log redaction and the provider-name type are derived from it or checked against
+it, so a vendor fact is written once and a new credential cannot be left unredacted.
+
+A provider spec (one module per vendor API) owns that API's documented rules, its native
+input form and the shape of its calls. The helpers here only express rules; which limits
+apply is each spec's business.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import re
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar
 
 from tagstrip.core.errors import FieldError, Location
@@ -27,7 +34,10 @@ from tagstrip.core.selection import check_selector
 __all__ = [
     "OPTIONAL_FIELDS",
     "RESOURCE_ID_PATTERN",
+    "AccessKeyVariables",
+    "ProviderApi",
     "ProviderSpec",
+    "Vendor",
     "check_charset",
     "check_length",
     "check_region",
@@ -291,3 +301,48 @@ def check_unique_keys(tags: Sequence[Tag], *, provider_code: str | None = None) 
             )
         seen.add(tag.key)
     return errors
+
+
+@dataclass(frozen=True)
+class AccessKeyVariables:
+    """The vendor's conventional variables for its access key: the key id is not secret,
+    the secret key and the STS token are (their values are scrubbed from every log line)."""
+
+    key_id: str
+    secret: str
+    token: str
+
+    @property
+    def variables(self) -> tuple[str, str, str]:
+        return self.key_id, self.secret, self.token
+
+    @property
+    def secrets(self) -> tuple[str, str]:
+        return self.secret, self.token
+
+
+@dataclass(frozen=True)
+class ProviderApi:
+    """One provider API: its rules, where its client lives, and where it is reached."""
+
+    spec: ProviderSpec
+    #: ``module:Class`` of its HTTP client, imported on first use so that validating and
+    #: planning never load httpx; the class takes (provider, settings).
+    client: str
+    #: The variable holding a base URL that replaces the vendor's endpoint (tests, proxies).
+    endpoint_variable: str
+    #: The vendor's public endpoint for a region (None: the vendor's default region).
+    default_endpoint: Callable[[str | None], str]
+
+    @property
+    def name(self) -> ProviderName:
+        return self.spec.name
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """One cloud vendor: the APIs it offers and the access key they all sign with."""
+
+    name: str
+    access_key: AccessKeyVariables
+    apis: tuple[ProviderApi, ...]

@@ -1,6 +1,7 @@
 """Deployment configuration, read from the environment when first needed.
 
-Credentials come from the vendors' conventional variables; everything else is a
+Every variable tagstrip reads is a field here. Credentials and endpoint overrides come from
+the variables each vendor package declares (`tagstrip.providers`); everything else is a
 ``TAGSTRIP_*`` variable with a sane default. `get_settings()` reads once and caches (a
 warm function keeps its settings); `reset_settings()` makes the next call read again.
 A bad value is a `ConfigurationError` naming the variable, raised where the handler can
@@ -13,42 +14,27 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, create_model
 
 from tagstrip.core.errors import ConfigurationError
 from tagstrip.core.logging import configured_secret_forms
 from tagstrip.core.models import ProviderName
+from tagstrip.core.rules import Vendor
+from tagstrip.providers import APIS, VENDORS, vendor_of
 
 __all__ = [
     "FUNCTIONGRAPH_HEADERS",
-    "VENDOR_CREDENTIALS",
+    "SECRET_VARIABLES",
     "AccessKey",
     "Settings",
+    "configured_secrets",
     "get_settings",
     "reset_settings",
+    "settings_of",
 ]
 
-Vendor = Literal["aliyun", "huawei", "baidu"]
-
-#: Per vendor: the variables holding the key id, the secret and the optional STS token.
-VENDOR_CREDENTIALS: dict[Vendor, tuple[str, str, str]] = {
-    "aliyun": (
-        "ALIBABA_CLOUD_ACCESS_KEY_ID",
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "ALIBABA_CLOUD_SECURITY_TOKEN",
-    ),
-    "huawei": ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN"),
-    "baidu": ("BAIDUCLOUD_ACCESS_KEY", "BAIDUCLOUD_SECRET_KEY", "BAIDUCLOUD_SECURITY_TOKEN"),
-}
-_VENDOR_OF: dict[ProviderName, Vendor] = {
-    "aliyun-ecs": "aliyun",
-    "aliyun-redis": "aliyun",
-    "huawei-ecs": "huawei",
-    "baidu-tag": "baidu",
-    "baidu-bcc": "baidu",
-}
 _PREFIX = "TAGSTRIP_"
 #: FunctionGraph's request headers carrying the agency's temporary AK, SK and token.
 FUNCTIONGRAPH_HEADERS = (
@@ -73,36 +59,44 @@ class AccessKey:
         return None if self.security_token is None else self.security_token.get_secret_value()
 
 
-class Settings(BaseModel):
-    """Everything a deployment may set. Field names map to ``TAGSTRIP_<NAME>`` unless aliased."""
+def _key_fields(vendor: Vendor) -> tuple[str, str, str]:
+    """The fields holding `vendor`'s key id, secret key and STS token."""
+    name = vendor.name
+    return f"{name}_access_key_id", f"{name}_access_key_secret", f"{name}_security_token"
 
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
-    aliyun_access_key_id: str | None = Field(None, validation_alias="ALIBABA_CLOUD_ACCESS_KEY_ID")
-    aliyun_access_key_secret: SecretStr | None = Field(
-        None, validation_alias="ALIBABA_CLOUD_ACCESS_KEY_SECRET"
-    )
-    aliyun_security_token: SecretStr | None = Field(
-        None, validation_alias="ALIBABA_CLOUD_SECURITY_TOKEN"
-    )
-    huawei_access_key_id: str | None = Field(None, validation_alias="HUAWEICLOUD_SDK_AK")
-    huawei_access_key_secret: SecretStr | None = Field(None, validation_alias="HUAWEICLOUD_SDK_SK")
-    huawei_security_token: SecretStr | None = Field(
-        None, validation_alias="HUAWEICLOUD_SDK_SECURITY_TOKEN"
-    )
-    baidu_access_key_id: str | None = Field(None, validation_alias="BAIDUCLOUD_ACCESS_KEY")
-    baidu_access_key_secret: SecretStr | None = Field(
-        None, validation_alias="BAIDUCLOUD_SECRET_KEY"
-    )
-    baidu_security_token: SecretStr | None = Field(
-        None, validation_alias="BAIDUCLOUD_SECURITY_TOKEN"
+def _endpoint_field(provider: ProviderName) -> str:
+    return f"{provider.replace('-', '_')}_endpoint"
+
+
+def _vendor_fields() -> dict[str, Any]:
+    """A field for every variable a vendor package declares, typed as it declares it."""
+    fields: dict[str, Any] = {}
+    for vendor in VENDORS:
+        names = vendor.access_key
+        for field, variable in zip(_key_fields(vendor), names.variables, strict=True):
+            kind = SecretStr | None if variable in names.secrets else str | None
+            fields[field] = (kind, Field(None, validation_alias=variable))
+    for api in APIS.values():
+        endpoint = Field(None, pattern=_URL, validation_alias=api.endpoint_variable)
+        fields[_endpoint_field(api.name)] = (str | None, endpoint)
+    return fields
+
+
+if TYPE_CHECKING:  # the fields are made at run time; `Settings` reaches them by name
+    _VendorSettings = BaseModel
+else:
+    _VendorSettings = create_model(
+        "_VendorSettings", __config__=ConfigDict(defer_build=True), **_vendor_fields()
     )
 
-    aliyun_ecs_endpoint: str | None = Field(None, pattern=_URL)
-    aliyun_redis_endpoint: str | None = Field(None, pattern=_URL)
-    huawei_ecs_endpoint: str | None = Field(None, pattern=_URL)
-    baidu_tag_endpoint: str | None = Field(None, pattern=_URL)
-    baidu_bcc_endpoint: str | None = Field(None, pattern=_URL)
+
+class Settings(_VendorSettings):
+    """Everything a deployment may set. Field names map to ``TAGSTRIP_<NAME>`` unless aliased;
+    the vendors' credential and endpoint fields come from their packages' declarations."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=False)
+
     aliyun_signature: Literal["ACS3-HMAC-SHA256", "HMAC-SHA1"] = Field(
         "ACS3-HMAC-SHA256",
         description="ACS3 (V3) is what the vendor recommends; HMAC-SHA1 is RPC signature v1.",
@@ -145,6 +139,20 @@ class Settings(BaseModel):
             "least-privilege credentials instead of HUAWEICLOUD_SDK_AK/SK."
         ),
     )
+    rules: str | None = Field(
+        None, description="Path of the rules file that turns lifecycle events into removals."
+    )
+    webhook_mapping: str | None = Field(
+        None,
+        description="Mapping files or presets (preset:jira) that turn webhook payloads into "
+        "requests, comma-separated.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="Webhook signing secrets, comma-separated while rotating."
+    )
+    allow_unsigned: bool = Field(
+        False, description="Accept unsigned webhooks when no secret is set (local use only)."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -170,19 +178,18 @@ class Settings(BaseModel):
 
     def access_key(self, provider: ProviderName) -> AccessKey:
         """The credentials `provider` signs with, or a ConfigurationError naming what is missing."""
-        vendor = _VENDOR_OF[provider]
-        key_id = getattr(self, f"{vendor}_access_key_id")
-        secret = getattr(self, f"{vendor}_access_key_secret")
-        id_variable, secret_variable, _ = VENDOR_CREDENTIALS[vendor]
+        vendor = vendor_of(provider)
+        id_field, secret_field, token_field = _key_fields(vendor)
+        key_id, secret = getattr(self, id_field), getattr(self, secret_field)
         missing = [
-            variable
-            for variable, value in ((id_variable, key_id), (secret_variable, secret))
+            self.variable(field)
+            for field, value in ((id_field, key_id), (secret_field, secret))
             if value is None
         ]
         if missing:
             message = f"{provider} needs credentials: set {' and '.join(missing)}"
             raise ConfigurationError(message, variable=missing[0])
-        return AccessKey(key_id, secret, getattr(self, f"{vendor}_security_token"))
+        return AccessKey(key_id, secret, getattr(self, token_field))
 
     def for_request(self, headers: Mapping[str, str]) -> Settings:
         """These settings, signing Huawei calls with the agency keys FunctionGraph sent on
@@ -193,11 +200,12 @@ class Settings(BaseModel):
         key_id, secret, token = (lowered.get(name, "") for name in FUNCTIONGRAPH_HEADERS)
         if not (key_id and secret and token):
             return self
+        id_field, secret_field, token_field = _key_fields(vendor_of("huawei-ecs"))
         return self.model_copy(
             update={
-                "huawei_access_key_id": key_id,
-                "huawei_access_key_secret": SecretStr(secret),
-                "huawei_security_token": SecretStr(token),
+                id_field: key_id,
+                secret_field: SecretStr(secret),
+                token_field: SecretStr(token),
             }
         )
 
@@ -211,14 +219,33 @@ class Settings(BaseModel):
 
     def endpoint(self, provider: ProviderName) -> str | None:
         """The configured base URL for `provider`, if any (else the vendor's default)."""
-        value: str | None = getattr(self, f"{provider.replace('-', '_')}_endpoint")
+        value: str | None = getattr(self, _endpoint_field(provider))
         return value.rstrip("/") if value else None
+
+
+#: Variables whose values are never written anywhere: every secret field's.
+SECRET_VARIABLES = tuple(
+    Settings.variable(name)
+    for name, field in Settings.model_fields.items()
+    if SecretStr in get_args(field.annotation)
+)
 
 
 @cache
 def get_settings() -> Settings:
     """The process's settings, read from the environment on first use."""
     return Settings.from_env(os.environ)
+
+
+def settings_of(environ: Mapping[str, str] | None) -> Settings:
+    """The process's settings, or those `environ` holds (adapters given one explicitly)."""
+    return get_settings() if environ is None else Settings.from_env(environ)
+
+
+def configured_secrets() -> tuple[str, ...]:
+    """The values of the secret variables as set, unvalidated: log lines are scrubbed of
+    them even when a bad setting keeps the settings from loading."""
+    return tuple(os.environ.get(variable, "") for variable in SECRET_VARIABLES)
 
 
 def reset_settings() -> None:

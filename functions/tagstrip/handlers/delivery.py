@@ -17,12 +17,14 @@ from typing import Any
 import flask
 
 from tagstrip.core.errors import InvalidRequest, TagstripError
+from tagstrip.core.pipeline import DeliveryBudget
 from tagstrip.core.settings import get_settings
 from tagstrip.handlers.http import Answer, HttpProblem, read_body
 from tagstrip.handlers.report import Report, carry_out, rejected, retry_after_header
 from tagstrip.handlers.webhook import HEALTH_PATHS, guarded, health
 from tagstrip.sources import cloudevent
 from tagstrip.sources.delivery import adapt_delivery
+from tagstrip.sources.outcome import Accepted
 
 __all__ = [
     "DeliverAgain",
@@ -63,15 +65,19 @@ def deliver(
 
     Credentials the platform passed with the delivery (FunctionGraph's agency keys, in the
     request headers or, for a Python runtime, `platform_keys`) sign the calls when enabled.
+    The events share the delivery's call budget, which holds a selector's writes.
     """
     settings = get_settings().for_request(platform_keys or headers or {})
-    return [carry_out(outcome, settings) for outcome in adapt_delivery(body, headers)]
+    outcomes = adapt_delivery(body, headers)
+    accepted = [outcome for outcome in outcomes if isinstance(outcome, Accepted)]
+    budget = DeliveryBudget.of((r for outcome in accepted for r in outcome.requests), settings)
+    return [carry_out(outcome, settings, budget) for outcome in outcomes]
 
 
 def queue_answer(reports: list[Report]) -> Answer:
     """200 acknowledges (rejections and permanent failures recorded); 503 makes the platform
     deliver again when any call of any event failed in a way a retry may fix, or was not sent."""
-    payload: dict[str, Any] = {"events": [report.to_dict() for report in reports]}
+    payload: dict[str, Any] = {"events": [report.payload() for report in reports]}
     waits = [r.retry_after or 0.0 for r in reports if r.transient]
     if not waits:
         return Answer(200, payload)

@@ -2,29 +2,44 @@
 
 Every refusal is an `HttpProblem` with a status, a stable error name and a message; the
 entry points turn it into a JSON response, so no input can produce a traceback.
+
+An answer is written as the client reads it (`json_chunks`): a dry run's answer can be ten
+times its body, and a worker's threads must not each hold one whole, nor as a tree of
+dicts, nor as text. Pydantic models in a payload are written from their fields as they are.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import flask
+from pydantic import BaseModel, TypeAdapter
+from pydantic_core import PydanticSerializationError
 
 __all__ = [
     "JSON_TYPES",
     "Answer",
     "HttpProblem",
     "check_size",
+    "json_chunks",
     "json_response",
+    "jsonable",
     "parse_json",
     "read_body",
     "require_json",
 ]
 
 JSON_TYPES = ("application/json", "application/cloudevents+json", "text/json")
+_JSON: TypeAdapter[Any] = TypeAdapter(Any)
+#: A model holding a longer list is written field by field, the list item by item; a
+#: provider call carries at most 50 resources and 20 tags, so one call's result is one piece.
+_LONG_LIST = 64
+_CHUNK_BYTES = 64 * 1024
+#: An answer up to this size is held whole and sent as one body.
+_KEPT_BYTES = 4 * _CHUNK_BYTES
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,7 @@ class Answer:
     """An HTTP answer as data, so Flask targets and plain handlers share one code path."""
 
     status: int
+    #: JSON data, in which pydantic models may stand for the objects they serialise to.
     payload: Any
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -41,7 +57,7 @@ class Answer:
     def proxy(self) -> dict[str, Any]:
         """The API-gateway proxy shape that function runtimes' HTTP triggers expect back."""
         headers = {"Content-Type": "application/json", **self.headers}
-        body = json.dumps(self.payload, ensure_ascii=False)
+        body = b"".join(json_chunks(self.payload)).decode()
         return {
             "statusCode": self.status,
             "headers": headers,
@@ -69,11 +85,83 @@ class HttpProblem(Exception):
 def json_response(
     status: int, payload: Any, headers: Mapping[str, str] | None = None
 ) -> flask.Response:
-    response = flask.Response(
-        json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json"
-    )
+    """`payload` as one body when it is small (nearly every answer); a larger one is written
+    as the client reads it, its length, sent up front, counted by writing it once without
+    keeping it."""
+    kept: list[bytes] = []
+    size = 0
+    chunks = json_chunks(payload)
+    for chunk in chunks:
+        kept.append(chunk)
+        size += len(chunk)
+        if size > _KEPT_BYTES:
+            break
+    else:
+        response = flask.Response(b"".join(kept), status=status, mimetype="application/json")
+        response.headers.update(headers or {})
+        return response
+    length = size + sum(map(len, chunks))
+    del kept
+    response = flask.Response(json_chunks(payload), status=status, mimetype="application/json")
     response.headers.update(headers or {})
+    response.content_length = length
     return response
+
+
+def json_chunks(payload: Any) -> Iterator[bytes]:
+    """`payload` as compact UTF-8 JSON (non-ASCII kept), in pieces of about _CHUNK_BYTES."""
+    buffer = bytearray()
+    for piece in _pieces(payload):
+        buffer += piece
+        if len(buffer) >= _CHUNK_BYTES:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def _pieces(value: Any) -> Iterator[bytes]:
+    if isinstance(value, BaseModel):
+        fields = _fields(value)
+        if not any(isinstance(item, list) and len(item) > _LONG_LIST for item in fields.values()):
+            yield _JSON.dump_json(value)
+            return
+        value = fields
+    if isinstance(value, Mapping):
+        yield b"{"
+        for index, (key, item) in enumerate(value.items()):
+            yield (b"," if index else b"") + _leaf(key) + b":"
+            yield from _pieces(item)
+        yield b"}"
+    elif isinstance(value, list | tuple):
+        yield b"["
+        for index, item in enumerate(value):
+            if index:
+                yield b","
+            yield from _pieces(item)
+        yield b"]"
+    else:
+        yield _leaf(value)
+
+
+def _leaf(value: Any) -> bytes:
+    try:
+        return _JSON.dump_json(value)
+    except PydanticSerializationError:
+        # A lone surrogate (sent as a JSON escape, echoed in a field path) has no UTF-8
+        # form: it is answered as the escape it came in.
+        return json.dumps(value).encode()
+
+
+def _fields(model: BaseModel) -> dict[str, Any]:
+    """What pydantic writes for `model`, in its order: the fields, then the computed fields."""
+    names = [*type(model).model_fields, *type(model).model_computed_fields]
+    return {name: getattr(model, name) for name in names}
+
+
+def jsonable(payload: Any) -> Any:
+    """`payload` as plain JSON data (dicts, lists, strings...), its models dumped."""
+    return _JSON.dump_python(payload, mode="json")
 
 
 def read_body(request: flask.Request, *, max_bytes: int) -> bytes:

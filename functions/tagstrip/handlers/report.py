@@ -20,8 +20,9 @@ from tagstrip.core.errors import InvalidRequest
 from tagstrip.core.executor import execute
 from tagstrip.core.logging import log_context
 from tagstrip.core.models import RequestResult, TagRemovalRequest
-from tagstrip.core.pipeline import plan_request
+from tagstrip.core.pipeline import DeliveryBudget, plan_request
 from tagstrip.core.settings import Settings
+from tagstrip.handlers.http import jsonable
 from tagstrip.sources.outcome import Accepted, Ignored, Outcome, Rejected, SourceKind
 
 __all__ = ["Report", "Status", "carry_out", "http_status", "rejected", "retry_after_header"]
@@ -66,7 +67,9 @@ class Report:
         waits = [r.retry_after for r in self.results if r.retry_after is not None]
         return max(waits) if waits else None
 
-    def to_dict(self) -> dict[str, Any]:
+    def payload(self) -> dict[str, Any]:
+        """The report as an answer's payload: its results stay models, so they are serialised
+        once, straight to the answer's bytes (`tagstrip.handlers.http.json_bytes`)."""
         data: dict[str, Any] = {
             "status": self.status,
             "source": self.source,
@@ -77,15 +80,25 @@ class Report:
         if self.errors:
             data["errors"] = list(self.errors)
         if self.outcome == "accepted":
-            data["results"] = [result.model_dump(mode="json") for result in self.results]
+            data["results"] = list(self.results)
+        return data
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON data, for runtimes that serialise what a handler returns."""
+        data: dict[str, Any] = jsonable(self.payload())
         return data
 
 
-def carry_out(outcome: Outcome | Rejected, settings: Settings | None = None) -> Report:
+def carry_out(
+    outcome: Outcome | Rejected,
+    settings: Settings | None = None,
+    budget: DeliveryBudget | None = None,
+) -> Report:
     """Plan and execute every request of an accepted event; report the others as they are.
 
     `settings` replaces the process's settings for this event (credentials the platform
-    passed with the request)."""
+    passed with the request). `budget` is the call budget of the delivery the event came
+    in, when it carried others (by default the event is the delivery)."""
     if isinstance(outcome, Rejected):
         return rejected(outcome.source, outcome.event_id, outcome.error)
     if isinstance(outcome, Ignored):
@@ -93,8 +106,11 @@ def carry_out(outcome: Outcome | Rejected, settings: Settings | None = None) -> 
         _log(report)
         return report
     started = time.monotonic()
+    budget = budget or DeliveryBudget.of(outcome.requests, settings)
     with log_context(event_id=outcome.event_id, source=outcome.source):
-        results = tuple(_execute(request, outcome, settings) for request in outcome.requests)
+        results = tuple(
+            _execute(request, outcome, settings, budget) for request in outcome.requests
+        )
     report = Report(outcome.source, outcome.event_id, "accepted", results)
     _log(report, started=started)
     return report
@@ -126,12 +142,17 @@ def retry_after_header(wait: float | None) -> dict[str, str]:
 
 
 def _execute(
-    request: TagRemovalRequest, outcome: Accepted, settings: Settings | None
+    request: TagRemovalRequest,
+    outcome: Accepted,
+    settings: Settings | None,
+    budget: DeliveryBudget,
 ) -> RequestResult:
     """Requests without an id of their own carry the event's, so logs tie back to it."""
     if request.id is None and outcome.event_id is not None:
         request = request.model_copy(update={"id": outcome.event_id})
-    return execute(plan_request(request), settings)
+    result = execute(plan_request(request), settings, allowance=budget.allowance(request))
+    budget.spend(request, result)
+    return result
 
 
 _LEVELS = {"rejected": logging.WARNING, "partial": logging.WARNING, "failed": logging.ERROR}

@@ -121,7 +121,7 @@ def webhook(method: str, mimetype: str, headers: Mapping[str, str], body: bytes)
     verified = verifier.verify(headers, body)
     if verified.state == "finished":
         report = Report("webhook", verified.delivery_id, "duplicate", reason="already delivered")
-        return Answer(200, report.to_dict())
+        return Answer(200, report.payload())
     if verified.state == "in_flight":
         # Not a duplicate yet: the first may still fail, and a sender told "done" never retries.
         raise HttpProblem(409, "in_flight", _IN_FLIGHT, retry_after_header(settings.deadline))
@@ -132,15 +132,15 @@ def webhook(method: str, mimetype: str, headers: Mapping[str, str], body: bytes)
     except InvalidRequest as exc:
         verifier.finish(verified)
         report = rejected("webhook", verified.delivery_id, exc)
-        return Answer(400, {"error": "invalid_request", **report.to_dict()})
+        return Answer(400, {"error": "invalid_request", **report.payload()})
     except BaseException:
         verifier.release(verified)
         raise
     if report.transient:  # the sender's resend must be carried out, not called a duplicate
         verifier.release(verified)
-        return Answer(503, report.to_dict(), retry_after_header(report.retry_after))
+        return Answer(503, report.payload(), retry_after_header(report.retry_after))
     verifier.finish(verified)
-    return Answer(http_status([report]), report.to_dict())
+    return Answer(http_status([report]), report.payload())
 
 
 _IN_FLIGHT = "the same delivery is being carried out; resend it after Retry-After seconds"

@@ -1,7 +1,9 @@
-"""One package per vendor; each module in it owns one API's rules, wire form and signing.
+"""The vendor registry: one package per vendor, each declaring itself as its `VENDOR`.
 
-`SPECS` (rules and planning) load with the package; the HTTP clients load on first use
-through `make_client`, so validating and planning never import httpx.
+This module only lists the vendor packages; everything else (provider names, credential and
+endpoint variables, specs, clients) comes from their declarations. Specs (rules and
+planning) load with the package; the HTTP clients load on first use through `make_client`,
+so validating and planning never import httpx.
 """
 
 from __future__ import annotations
@@ -10,39 +12,31 @@ import importlib
 from typing import TYPE_CHECKING, cast
 
 from tagstrip.core.models import ProviderName
-from tagstrip.core.rules import ProviderSpec
-from tagstrip.providers.aliyun.ecs import AliyunEcs
-from tagstrip.providers.aliyun.redis import AliyunRedis
-from tagstrip.providers.baidu.bcc import BaiduBcc
-from tagstrip.providers.baidu.tag import BaiduTag
-from tagstrip.providers.huawei.ecs import HuaweiEcs
+from tagstrip.core.rules import ProviderApi, ProviderSpec, Vendor
+from tagstrip.providers import aliyun, baidu, huawei
 
 if TYPE_CHECKING:
     from tagstrip.core.calls import ProviderClient
     from tagstrip.core.settings import Settings
 
-__all__ = ["SPECS", "make_client", "spec_for"]
+__all__ = ["APIS", "SPECS", "VENDORS", "make_client", "spec_for", "vendor_of"]
 
-SPECS: dict[ProviderName, ProviderSpec] = {
-    spec.name: spec for spec in (AliyunEcs(), AliyunRedis(), HuaweiEcs(), BaiduTag(), BaiduBcc())
-}
-
-#: Where each provider's client class lives; every class takes (provider, settings).
-_CLIENTS: dict[ProviderName, str] = {
-    "aliyun-ecs": "tagstrip.providers.aliyun.client:AliyunClient",
-    "aliyun-redis": "tagstrip.providers.aliyun.client:AliyunClient",
-    "huawei-ecs": "tagstrip.providers.huawei.client:HuaweiEcsClient",
-    "baidu-tag": "tagstrip.providers.baidu.client:BaiduClient",
-    "baidu-bcc": "tagstrip.providers.baidu.client:BaiduClient",
-}
+VENDORS: tuple[Vendor, ...] = (aliyun.VENDOR, huawei.VENDOR, baidu.VENDOR)
+APIS: dict[ProviderName, ProviderApi] = {api.name: api for v in VENDORS for api in v.apis}
+SPECS: dict[ProviderName, ProviderSpec] = {name: api.spec for name, api in APIS.items()}
+_VENDOR_OF: dict[ProviderName, Vendor] = {api.name: v for v in VENDORS for api in v.apis}
 
 
 def spec_for(provider: ProviderName) -> ProviderSpec:
     return SPECS[provider]
 
 
+def vendor_of(provider: ProviderName) -> Vendor:
+    return _VENDOR_OF[provider]
+
+
 def make_client(provider: ProviderName, settings: Settings) -> ProviderClient:
     """The HTTP client of `provider`; raises ConfigurationError if its credentials are unset."""
-    module, _, name = _CLIENTS[provider].partition(":")
+    module, _, name = APIS[provider].client.partition(":")
     factory = getattr(importlib.import_module(module), name)
     return cast("ProviderClient", factory(provider, settings))

@@ -8,7 +8,7 @@ Arrays (MNS queue triggers, batched EventBridge deliveries) are handled element 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -25,6 +25,7 @@ __all__ = [
     "CloudEvent",
     "adapt_batch",
     "adapt_binary",
+    "adapt_each",
     "adapt_event",
     "adapt_structured",
     "source_of",
@@ -125,12 +126,19 @@ def adapt_batch(events: object, *, environ: Environ = None) -> list[Outcome | Re
     still adapted; only a body that is not a non-empty array, or holds more events than
     ``TAGSTRIP_MAX_EVENTS``, raises InvalidRequest (then no element is adapted).
     """
+    return list(adapt_each(events, environ=environ))
+
+
+def adapt_each(events: object, *, environ: Environ = None) -> Iterator[Outcome | Rejected]:
+    """`adapt_batch`, each element adapted only when the caller asks for it, so a caller
+    that stops early (a delivery past its call budget) spends nothing on the rest. The
+    array itself is checked at once."""
     if not isinstance(events, list) or not events:
         message = "expected a non-empty JSON array of CloudEvents"
         raise InvalidRequest([FieldError((), message, "array_type")])
     if too_many := EVENTS_LIMIT.check(events, get_settings(), ()):
         raise InvalidRequest([too_many])
-    return [_element(index, event, environ) for index, event in enumerate(events)]
+    return (_element(index, event, environ) for index, event in enumerate(events))
 
 
 def source_of(event: object) -> SourceKind:

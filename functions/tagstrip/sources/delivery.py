@@ -8,17 +8,19 @@ the order of `_SHAPES`; anything else is read as a canonical or provider-native 
 
 A delivery is bounded as a whole: an array holds at most ``TAGSTRIP_MAX_EVENTS`` events, and
 all its events together plan at most ``TAGSTRIP_MAX_CALLS`` calls, or none of it is carried
-out (every event is rejected, so the platform does not deliver it again).
+out (every event is rejected, so the platform does not deliver it again); the events past the
+one that exceeds the budget are not even adapted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.pipeline import check_call_budget
+from tagstrip.core.pipeline import CALL_BUDGET, count_calls
+from tagstrip.core.settings import get_settings
 from tagstrip.sources import cloudevent, lifecycle, mns, pubsub
 from tagstrip.sources._wire import document, requests_at
 from tagstrip.sources.outcome import Accepted, Outcome, Rejected, SourceKind
@@ -106,7 +108,7 @@ def adapt_delivery(
         return [Rejected("unknown", None, exc)]
     if isinstance(parsed, list) and any(_shape(item).kind == "cloudevent" for item in parsed):
         try:
-            return _within_budget(cloudevent.adapt_batch(parsed, environ=environ))
+            return _within_budget(parsed, cloudevent.adapt_each(parsed, environ=environ))
         except InvalidRequest as exc:
             return [Rejected("cloudevent", None, exc)]
     shape = _shape(parsed)
@@ -116,24 +118,32 @@ def adapt_delivery(
         return [Rejected(shape_of(parsed), _dig(parsed, shape.id_path), exc)]
 
 
-def _within_budget(outcomes: list[Outcome | Rejected]) -> list[Outcome | Rejected]:
+def _within_budget(
+    events: list[Any], outcomes: Iterator[Outcome | Rejected]
+) -> list[Outcome | Rejected]:
     """The events of an array share one call budget (each single event was held to it as
-    its requests were validated); over it, every event that asked for calls is rejected."""
-    try:
-        check_call_budget(
-            request
-            for outcome in outcomes
-            if isinstance(outcome, Accepted)
-            for request in outcome.requests
-        )
-    except InvalidRequest as exc:
-        return [
-            Rejected(outcome.source, outcome.event_id, exc)
-            if isinstance(outcome, Accepted)
-            else outcome
-            for outcome in outcomes
-        ]
-    return outcomes
+    its requests were validated), counted as they are adapted. Once past it, no further
+    event is adapted: those, and every event that asked for calls, are rejected."""
+    settings = get_settings()
+    adapted: list[Outcome | Rejected] = []
+    planned = 0
+    for outcome in outcomes:
+        adapted.append(outcome)
+        if isinstance(outcome, Accepted):
+            planned += sum(count_calls(request) for request in outcome.requests)
+        if over := CALL_BUDGET.exceeded(planned, settings, ()):
+            refusal = InvalidRequest([over])
+            refused: list[Outcome | Rejected] = [
+                Rejected(done.source, done.event_id, refusal)
+                if isinstance(done, Accepted)
+                else done
+                for done in adapted
+            ]
+            return refused + [
+                Rejected(cloudevent.source_of(event), _dig(event, ("id",)), refusal)
+                for event in events[len(adapted) :]
+            ]
+    return adapted
 
 
 def _shape(body: object) -> _Shape:

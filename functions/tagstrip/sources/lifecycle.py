@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from tagstrip.core.errors import ConfigurationError
+from tagstrip.core.settings import Settings, settings_of
 from tagstrip.sources._wire import EmbeddedJson, validate_wire
 from tagstrip.sources.outcome import Outcome
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RULES_VARIABLE", "CtsTrace", "adapt_cloudevent", "adapt_cts", "load_rules"]
 
-RULES_VARIABLE = "TAGSTRIP_RULES"
+RULES_VARIABLE = Settings.variable("rules")
 #: Huawei event types whose data is a CTS trace, e.g. ``ECS:CloudTrace:ApiCall``.
 _CLOUD_TRACE_MARK = ":CloudTrace:"
 
@@ -105,7 +106,7 @@ def adapt_cts(body: object, *, environ: Mapping[str, str] | None = None) -> Outc
 
 
 def _rules(environ: Mapping[str, str] | None) -> RuleSet:
-    path = (os.environ if environ is None else environ).get(RULES_VARIABLE, "").strip()
+    path = (settings_of(environ).rules or "").strip()
     if not path:
         message = (
             f"lifecycle events need a rules file: set {RULES_VARIABLE} to the path of a "

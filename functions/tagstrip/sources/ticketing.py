@@ -13,7 +13,6 @@ speak natively, and a catch-all mapping must not swallow real requests.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib.resources import files
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagstrip.core.errors import ConfigurationError
+from tagstrip.core.settings import Settings, settings_of
 from tagstrip.providers import SPECS
 from tagstrip.sources._wire import requests_at
 from tagstrip.sources.outcome import Accepted, Outcome
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAPPING_VARIABLE", "PRESETS", "adapt", "load_mapping"]
 
-MAPPING_VARIABLE = "TAGSTRIP_WEBHOOK_MAPPING"
+MAPPING_VARIABLE = Settings.variable("webhook_mapping")
 _PRESET_PREFIX = "preset:"
 #: Shipped presets, selectable as ``preset:<name>``.
 PRESETS = ("jira", "servicenow")
@@ -63,7 +63,7 @@ def adapt(
     Raises InvalidRequest (bad request, or a matching mapping rendered a bad one) and
     ConfigurationError (the mapping file is invalid).
     """
-    spec = (os.environ if environ is None else environ).get(MAPPING_VARIABLE, "").strip()
+    spec = (settings_of(environ).webhook_mapping or "").strip()
     if not spec or _is_request(body):
         return Accepted("request", event_id, requests_at(body, ()))
     return load_mapping(spec).apply(body, source="webhook", event_id=event_id)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import threading
 import time
@@ -34,9 +33,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import SecretStr, TypeAdapter, ValidationError
+from pydantic import SecretStr
 
-from tagstrip.core.errors import ConfigurationError, Unauthorized
+from tagstrip.core.errors import Unauthorized
+from tagstrip.core.settings import Settings, settings_of
 
 __all__ = [
     "ALLOW_UNSIGNED_VARIABLE",
@@ -50,13 +50,12 @@ __all__ = [
     "sign",
 ]
 
-SECRET_VARIABLE = "TAGSTRIP_WEBHOOK_SECRET"
-ALLOW_UNSIGNED_VARIABLE = "TAGSTRIP_ALLOW_UNSIGNED"
+SECRET_VARIABLE = Settings.variable("webhook_secret")
+ALLOW_UNSIGNED_VARIABLE = Settings.variable("allow_unsigned")
 TOLERANCE_SECONDS = 300
 _DELIVERY_ID_HEADER = "x-atlassian-webhook-identifier"
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
-_BOOL = TypeAdapter(bool)
 
 Scheme = Literal["tagstrip-v1", "hub-sha256", "unsigned"]
 #: "claimed": this request is the one to carry out. "in_flight": the same delivery is being
@@ -162,19 +161,10 @@ class WebhookVerifier:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WebhookVerifier:
-        """A verifier for ``TAGSTRIP_WEBHOOK_SECRET`` / ``TAGSTRIP_ALLOW_UNSIGNED``."""
-        env = os.environ if environ is None else environ
-        return _configured(env.get(SECRET_VARIABLE, ""), env.get(ALLOW_UNSIGNED_VARIABLE, ""))
-
-    @classmethod
-    def _parse(cls, secret_text: str, allow_text: str) -> WebhookVerifier:
-        secrets = [SecretStr(s.strip()) for s in secret_text.split(",")]
-        try:
-            allow = _BOOL.validate_python(allow_text.strip() or "false")
-        except ValidationError:
-            message = f"{ALLOW_UNSIGNED_VARIABLE} must be true or false"
-            raise ConfigurationError(message, variable=ALLOW_UNSIGNED_VARIABLE) from None
-        return cls([s for s in secrets if s.get_secret_value()], allow_unsigned=allow)
+        """A verifier for ``TAGSTRIP_WEBHOOK_SECRET`` / ``TAGSTRIP_ALLOW_UNSIGNED``, as the
+        process's settings (or those of `environ`) hold them."""
+        settings = settings_of(environ)
+        return _configured(settings.webhook_secret or SecretStr(""), settings.allow_unsigned)
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
         """The verdict on one request (`body` exactly as received); raises Unauthorized."""
@@ -246,10 +236,13 @@ class WebhookVerifier:
 
 
 @lru_cache(maxsize=8)
-def _configured(secret_text: str, allow_text: str) -> WebhookVerifier:
+def _configured(secret_list: SecretStr, allow_unsigned: bool) -> WebhookVerifier:
     """The verifier of one configuration, parsed once rather than per request: it keeps no
     state of its own (the delivery log is shared), so every request may use it."""
-    return WebhookVerifier._parse(secret_text, allow_text)
+    secrets = [SecretStr(part.strip()) for part in secret_list.get_secret_value().split(",")]
+    return WebhookVerifier(
+        [s for s in secrets if s.get_secret_value()], allow_unsigned=allow_unsigned
+    )
 
 
 def _hmac(secret: bytes, message: bytes) -> str:

@@ -1,1 +1,71 @@
-"""aliyun provider APIs."""
+"""Alibaba Cloud: ECS and ApsaraDB for Redis, both RPC APIs signed with one access key.
+
+`VENDOR` is all the rest of tagstrip knows of this vendor (see `tagstrip.core.rules.Vendor`).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Literal
+
+from tagstrip.core.rules import AccessKeyVariables, ProviderApi, Vendor
+from tagstrip.providers.aliyun.ecs import AliyunEcs
+from tagstrip.providers.aliyun.redis import AliyunRedis
+
+__all__ = ["VENDOR", "AliyunProvider", "default_endpoint"]
+
+AliyunProvider = Literal["aliyun-ecs", "aliyun-redis"]
+
+#: Product host prefix, and the regions its SDK sends to a non-regional host.
+_PRODUCTS: dict[AliyunProvider, tuple[str, dict[str, str]]] = {
+    "aliyun-ecs": (
+        "ecs",
+        {
+            "cn-hangzhou": "ecs-cn-hangzhou.aliyuncs.com",
+            "cn-hangzhou-finance": "ecs.aliyuncs.com",
+            "cn-wuhan": "ecs.aliyuncs.com",
+            "cn-zhangbei": "ecs.aliyuncs.com",
+        },
+    ),
+    "aliyun-redis": (
+        "r-kvstore",
+        {
+            "cn-hangzhou": "r-kvstore.aliyuncs.com",
+            "cn-hangzhou-finance": "r-kvstore.aliyuncs.com",
+            "cn-wuhan": "r-kvstore.aliyuncs.com",
+            "cn-zhangbei": "r-kvstore.aliyuncs.com",
+        },
+    ),
+}
+
+
+def default_endpoint(provider: AliyunProvider, region: str | None) -> str:
+    """The vendor's public endpoint for `region`, e.g. ``https://ecs.cn-shenzhen.aliyuncs.com``."""
+    product, special = _PRODUCTS[provider]
+    region = region or "cn-hangzhou"
+    return f"https://{special.get(region, f'{product}.{region}.aliyuncs.com')}"
+
+
+_CLIENT = "tagstrip.providers.aliyun.client:AliyunClient"
+VENDOR = Vendor(
+    "aliyun",
+    AccessKeyVariables(
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+    ),
+    (
+        ProviderApi(
+            AliyunEcs(),
+            _CLIENT,
+            "TAGSTRIP_ALIYUN_ECS_ENDPOINT",
+            partial(default_endpoint, "aliyun-ecs"),
+        ),
+        ProviderApi(
+            AliyunRedis(),
+            _CLIENT,
+            "TAGSTRIP_ALIYUN_REDIS_ENDPOINT",
+            partial(default_endpoint, "aliyun-redis"),
+        ),
+    ),
+)

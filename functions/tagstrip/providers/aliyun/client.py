@@ -7,49 +7,19 @@ Endpoints follow the vendor's SDK rules per region unless a base URL is configur
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
-from tagstrip.core.calls import Reply, gone_or_raise, http_retry_after
+from tagstrip.core.calls import ProviderReply, gone_or_raise, http_retry_after
 from tagstrip.core.models import PlannedCall, Tag
 from tagstrip.core.readphase import TagPage, unexpected_answer
 from tagstrip.core.settings import Settings
+from tagstrip.providers.aliyun import AliyunProvider, default_endpoint
 from tagstrip.providers.aliyun.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.aliyun.signing import Acs3Auth, RpcV1Auth, acs3_canonical_query
 
-__all__ = ["AliyunClient", "default_endpoint"]
-
-AliyunProvider = Literal["aliyun-ecs", "aliyun-redis"]
-
-#: Product host prefix, and the regions its SDK sends to a non-regional host.
-_PRODUCTS: dict[AliyunProvider, tuple[str, dict[str, str]]] = {
-    "aliyun-ecs": (
-        "ecs",
-        {
-            "cn-hangzhou": "ecs-cn-hangzhou.aliyuncs.com",
-            "cn-hangzhou-finance": "ecs.aliyuncs.com",
-            "cn-wuhan": "ecs.aliyuncs.com",
-            "cn-zhangbei": "ecs.aliyuncs.com",
-        },
-    ),
-    "aliyun-redis": (
-        "r-kvstore",
-        {
-            "cn-hangzhou": "r-kvstore.aliyuncs.com",
-            "cn-hangzhou-finance": "r-kvstore.aliyuncs.com",
-            "cn-wuhan": "r-kvstore.aliyuncs.com",
-            "cn-zhangbei": "r-kvstore.aliyuncs.com",
-        },
-    ),
-}
-
-
-def default_endpoint(provider: AliyunProvider, region: str | None) -> str:
-    """The vendor's public endpoint for `region`, e.g. ``https://ecs.cn-shenzhen.aliyuncs.com``."""
-    product, special = _PRODUCTS[provider]
-    region = region or "cn-hangzhou"
-    return f"https://{special.get(region, f'{product}.{region}.aliyuncs.com')}"
+__all__ = ["AliyunClient"]
 
 
 class AliyunClient:
@@ -79,12 +49,12 @@ class AliyunClient:
         url = f"{base}{call.path}?{query}" if query else f"{base}{call.path}"
         return httpx.Request(call.method, url, headers=headers)
 
-    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
+    def interpret(self, call: PlannedCall, response: httpx.Response) -> ProviderReply:
         if not response.is_success:
             return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
         if call.kind == "read":
-            return Reply("read", request_id_of(response), page=_tag_page(call, response))
-        return Reply("removed", request_id_of(response))
+            return ProviderReply("read", request_id_of(response), page=_tag_page(call, response))
+        return ProviderReply("removed", request_id_of(response))
 
     def retry_after(self, response: httpx.Response) -> float | None:
         """``x-acs-retry-after`` (milliseconds) on throttling, else the standard header."""

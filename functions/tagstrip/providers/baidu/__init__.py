@@ -1,1 +1,47 @@
-"""baidu provider APIs."""
+"""Baidu AI Cloud: the account-wide tag service and BCC, both signed with bce-auth-v1.
+
+`VENDOR` is all the rest of tagstrip knows of this vendor (see `tagstrip.core.rules.Vendor`).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Literal
+
+from tagstrip.core.rules import AccessKeyVariables, ProviderApi, Vendor
+from tagstrip.providers.baidu.bcc import BaiduBcc
+from tagstrip.providers.baidu.tag import BaiduTag
+
+__all__ = ["VENDOR", "BaiduProvider", "default_endpoint"]
+
+BaiduProvider = Literal["baidu-tag", "baidu-bcc"]
+
+
+def default_endpoint(provider: BaiduProvider, region: str | None) -> str:
+    """The vendor's public endpoint: the global tag service, or BCC in `region` (e.g. bj)."""
+    if provider == "baidu-tag":
+        return "https://tag.baidubce.com"
+    return f"https://bcc.{region or 'bj'}.baidubce.com"
+
+
+_CLIENT = "tagstrip.providers.baidu.client:BaiduClient"
+VENDOR = Vendor(
+    "baidu",
+    AccessKeyVariables(
+        "BAIDUCLOUD_ACCESS_KEY", "BAIDUCLOUD_SECRET_KEY", "BAIDUCLOUD_SECURITY_TOKEN"
+    ),
+    (
+        ProviderApi(
+            BaiduTag(),
+            _CLIENT,
+            "TAGSTRIP_BAIDU_TAG_ENDPOINT",
+            partial(default_endpoint, "baidu-tag"),
+        ),
+        ProviderApi(
+            BaiduBcc(),
+            _CLIENT,
+            "TAGSTRIP_BAIDU_BCC_ENDPOINT",
+            partial(default_endpoint, "baidu-bcc"),
+        ),
+    ),
+)

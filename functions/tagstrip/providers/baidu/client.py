@@ -8,28 +8,21 @@ instance). Both take a JSON body and answer 200 with ``x-bce-request-id``.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
-from tagstrip.core.calls import Reply, gone_or_raise, http_retry_after
+from tagstrip.core.calls import ProviderReply, gone_or_raise, http_retry_after
 from tagstrip.core.models import PlannedCall, Tag
 from tagstrip.core.readphase import TagPage, unexpected_answer
 from tagstrip.core.settings import Settings
+from tagstrip.providers.baidu import BaiduProvider, default_endpoint
 from tagstrip.providers.baidu.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.baidu.signing import BceAuth
 
-__all__ = ["BaiduClient", "default_endpoint"]
+__all__ = ["BaiduClient"]
 
-BaiduProvider = Literal["baidu-tag", "baidu-bcc"]
 _JSON = "application/json; charset=utf-8"
-
-
-def default_endpoint(provider: BaiduProvider, region: str | None) -> str:
-    """The vendor's public endpoint: the global tag service, or BCC in `region` (e.g. bj)."""
-    if provider == "baidu-tag":
-        return "https://tag.baidubce.com"
-    return f"https://bcc.{region or 'bj'}.baidubce.com"
 
 
 class BaiduClient:
@@ -54,12 +47,12 @@ class BaiduClient:
             content=body,
         )
 
-    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
+    def interpret(self, call: PlannedCall, response: httpx.Response) -> ProviderReply:
         if not response.is_success:
             return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
         if call.kind == "read":
-            return Reply("read", request_id_of(response), page=_tag_page(call, response))
-        return Reply("removed", request_id_of(response))
+            return ProviderReply("read", request_id_of(response), page=_tag_page(call, response))
+        return ProviderReply("removed", request_id_of(response))
 
     def retry_after(self, response: httpx.Response) -> float | None:
         return http_retry_after(response)

@@ -13,22 +13,18 @@ from typing import Any, Literal
 
 import httpx
 
-from tagstrip.core.calls import Reply, gone_or_raise, http_retry_after
+from tagstrip.core.calls import ProviderReply, gone_or_raise, http_retry_after
 from tagstrip.core.models import PlannedCall, Tag
 from tagstrip.core.readphase import TagPage, unexpected_answer
 from tagstrip.core.settings import Settings
+from tagstrip.providers.huawei import default_endpoint
 from tagstrip.providers.huawei.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.huawei.signing import SdkHmacSha256Auth
 
-__all__ = ["HuaweiEcsClient", "default_endpoint"]
+__all__ = ["HuaweiEcsClient"]
 
 _PROJECT = re.compile(r"/v\d+/(?P<project>[^/]+)/")
 _JSON = "application/json;charset=UTF-8"
-
-
-def default_endpoint(region: str | None) -> str:
-    """The vendor's public ECS endpoint, e.g. ``https://ecs.cn-north-4.myhuaweicloud.com``."""
-    return f"https://ecs.{region or 'cn-north-4'}.myhuaweicloud.com"
 
 
 class HuaweiEcsClient:
@@ -53,12 +49,12 @@ class HuaweiEcsClient:
             call.method, f"{base}{call.path}", params=call.params, headers=headers, content=body
         )
 
-    def interpret(self, call: PlannedCall, response: httpx.Response) -> Reply:
+    def interpret(self, call: PlannedCall, response: httpx.Response) -> ProviderReply:
         if not response.is_success:
             return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
         if call.kind == "read":
-            return Reply("read", request_id_of(response), page=_tag_page(call, response))
-        return Reply("removed", request_id_of(response))
+            return ProviderReply("read", request_id_of(response), page=_tag_page(call, response))
+        return ProviderReply("removed", request_id_of(response))
 
     def retry_after(self, response: httpx.Response) -> float | None:
         return http_retry_after(response)

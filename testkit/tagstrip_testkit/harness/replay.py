@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from tagstrip.harness.events import Kind, SampleEvent
+import tagstrip
+from tagstrip_testkit.harness.events import Kind, SampleEvent
 
 __all__ = ["InProcess", "Remote", "Row", "Sender", "default_source", "render_table", "replay"]
 
@@ -50,8 +51,8 @@ class Row:
 
 
 def default_source() -> Path:
-    """functions/main.py beside the installed package (a checkout or the deployable zip)."""
-    return Path(__file__).resolve().parents[2] / "main.py"
+    """functions/main.py beside the tagstrip package (a checkout or the deployable zip)."""
+    return Path(tagstrip.__file__).resolve().parents[1] / "main.py"
 
 
 class InProcess:

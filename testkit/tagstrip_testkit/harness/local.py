@@ -20,11 +20,11 @@ from typing import Any, TextIO
 from tagstrip.core.errors import InvalidRequest, printable
 from tagstrip.core.settings import reset_settings
 from tagstrip.handlers.report import Report, carry_out
-from tagstrip.harness.events import SEED_DIRECTORY, find_events, kind_of
-from tagstrip.harness.replay import InProcess, default_source, render_table, replay
 from tagstrip.sources import ticketing
 from tagstrip.sources.delivery import adapt_delivery
 from tagstrip.sources.outcome import Accepted, Outcome, Rejected
+from tagstrip_testkit.harness.events import SEED_DIRECTORY, find_events, kind_of
+from tagstrip_testkit.harness.replay import InProcess, default_source, render_table, replay
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "demo", "environment", "invoke"]
 
@@ -56,7 +56,7 @@ def invoke(event: Any, *, dry_run: bool, out: TextIO, err: TextIO) -> int:
 
 def demo(events_dir: Path, out: TextIO) -> int:
     """Replay every sample event against the seeded fake cloud; show what changed."""
-    from tagstrip.fakecloud import FakeCloud  # the fake extra: local runs only
+    from tagstrip_testkit.fakecloud import FakeCloud  # the fake extra: local runs only
 
     events = find_events([events_dir])
     settings = _demo_settings(events_dir)

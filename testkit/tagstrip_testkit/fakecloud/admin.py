@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from werkzeug import Request, Response
 from werkzeug.exceptions import BadRequest
 
-from tagstrip.fakecloud.seed import FaultSeed
+from tagstrip_testkit.fakecloud.seed import FaultSeed
 
 if TYPE_CHECKING:
-    from tagstrip.fakecloud.server import FakeCloud
+    from tagstrip_testkit.fakecloud.server import FakeCloud
 
 __all__ = ["ADMIN_PATH", "admin_response"]
 

@@ -18,24 +18,30 @@ from xml.sax.saxutils import escape
 
 from werkzeug import Request, Response
 
-from tagstrip.fakecloud.backends.aliyun import (
+from tagstrip_testkit.fakecloud.backends.aliyun import (
     AliyunEcsBackend,
     AliyunRedisBackend,
     RegionalBackend,
 )
-from tagstrip.fakecloud.backends.common import TagRef
-from tagstrip.fakecloud.credentials import Credentials
-from tagstrip.fakecloud.errors import VendorError
-from tagstrip.fakecloud.errors import aliyun as err
-from tagstrip.fakecloud.faults import Fault
-from tagstrip.fakecloud.responses.aliyun_auth import (
+from tagstrip_testkit.fakecloud.backends.common import TagRef
+from tagstrip_testkit.fakecloud.credentials import Credentials
+from tagstrip_testkit.fakecloud.errors import VendorError
+from tagstrip_testkit.fakecloud.errors import aliyun as err
+from tagstrip_testkit.fakecloud.faults import Fault
+from tagstrip_testkit.fakecloud.responses.aliyun_auth import (
     SIGNING_PARAMS,
     NonceRegistry,
     is_acs3,
     verify_acs3,
     verify_rpc_v1,
 )
-from tagstrip.fakecloud.responses.common import Call, Clock, Responder, json_response, lower_headers
+from tagstrip_testkit.fakecloud.responses.common import (
+    Call,
+    Clock,
+    Responder,
+    json_response,
+    lower_headers,
+)
 
 __all__ = ["AliyunResponder"]
 

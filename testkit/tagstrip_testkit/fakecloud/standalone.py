@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from tagstrip.fakecloud.server import FakeCloud
+from tagstrip_testkit.fakecloud.server import FakeCloud
 
 __all__ = ["serve"]
 

@@ -15,8 +15,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from tagstrip.fakecloud.backends.common import Resource, TagRef, one_page, remove_matching
-from tagstrip.fakecloud.errors import aliyun as err
+from tagstrip_testkit.fakecloud.backends.common import Resource, TagRef, one_page, remove_matching
+from tagstrip_testkit.fakecloud.errors import aliyun as err
 
 __all__ = [
     "ALIYUN_REGIONS",

@@ -28,17 +28,17 @@ from typing import Any, NamedTuple, Self
 from pytest_httpserver import METHOD_ALL, HTTPServer
 from werkzeug import Request, Response
 
-from tagstrip.fakecloud.admin import ADMIN_PATH, admin_response
-from tagstrip.fakecloud.backends import Backends
-from tagstrip.fakecloud.credentials import Credentials
-from tagstrip.fakecloud.errors import VendorError
-from tagstrip.fakecloud.faults import Fault, FaultInjector
-from tagstrip.fakecloud.journal import Journal, JournalEntry
-from tagstrip.fakecloud.responses.aliyun import AliyunResponder
-from tagstrip.fakecloud.responses.baidu import BaiduResponder
-from tagstrip.fakecloud.responses.common import Call, Clock, Responder
-from tagstrip.fakecloud.responses.huawei import HuaweiResponder
-from tagstrip.fakecloud.seed import Seed, apply_seed, load_seed, read_seed_file
+from tagstrip_testkit.fakecloud.admin import ADMIN_PATH, admin_response
+from tagstrip_testkit.fakecloud.backends import Backends
+from tagstrip_testkit.fakecloud.credentials import Credentials
+from tagstrip_testkit.fakecloud.errors import VendorError
+from tagstrip_testkit.fakecloud.faults import Fault, FaultInjector
+from tagstrip_testkit.fakecloud.journal import Journal, JournalEntry
+from tagstrip_testkit.fakecloud.responses.aliyun import AliyunResponder
+from tagstrip_testkit.fakecloud.responses.baidu import BaiduResponder
+from tagstrip_testkit.fakecloud.responses.common import Call, Clock, Responder
+from tagstrip_testkit.fakecloud.responses.huawei import HuaweiResponder
+from tagstrip_testkit.fakecloud.seed import Seed, apply_seed, load_seed, read_seed_file
 
 __all__ = ["ENDPOINT_VARIABLES", "FakeCloud"]
 

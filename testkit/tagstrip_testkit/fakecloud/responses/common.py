@@ -16,9 +16,9 @@ from typing import Any
 
 from werkzeug import Request, Response
 
-from tagstrip.fakecloud.credentials import Credentials
-from tagstrip.fakecloud.errors import VendorError
-from tagstrip.fakecloud.faults import Fault
+from tagstrip_testkit.fakecloud.credentials import Credentials
+from tagstrip_testkit.fakecloud.errors import VendorError
+from tagstrip_testkit.fakecloud.faults import Fault
 
 __all__ = [
     "MAX_CLOCK_SKEW",

@@ -15,8 +15,8 @@ from typing import TextIO
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from tagstrip.harness.local import environment
-from tagstrip.harness.replay import TARGETS, default_source
+from tagstrip_testkit.harness.local import environment
+from tagstrip_testkit.harness.replay import TARGETS, default_source
 
 __all__ = ["serve"]
 
@@ -35,7 +35,7 @@ def serve(
 
     with ExitStack() as stack:
         if fake_cloud:
-            from tagstrip.fakecloud import FakeCloud
+            from tagstrip_testkit.fakecloud import FakeCloud
 
             cloud = stack.enter_context(FakeCloud(host))
             if seed is not None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tagstrip.fakecloud.backends.common import Resource, TagRef, remove_matching
-from tagstrip.fakecloud.errors import huawei as err
+from tagstrip_testkit.fakecloud.backends.common import Resource, TagRef, remove_matching
+from tagstrip_testkit.fakecloud.errors import huawei as err
 
 __all__ = ["MAX_TAGS_PER_SERVER", "HuaweiEcsBackend"]
 

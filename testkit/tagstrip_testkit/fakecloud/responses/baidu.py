@@ -15,13 +15,14 @@ from typing import Any, NamedTuple
 
 from werkzeug import Request, Response
 
-from tagstrip.fakecloud.backends.baidu import BaiduBackend
-from tagstrip.fakecloud.backends.common import TagRef
-from tagstrip.fakecloud.credentials import Credentials
-from tagstrip.fakecloud.errors import VendorError
-from tagstrip.fakecloud.errors import baidu as err
-from tagstrip.fakecloud.faults import Fault
-from tagstrip.fakecloud.responses.common import (
+from tagstrip.providers.baidu import signing
+from tagstrip_testkit.fakecloud.backends.baidu import BaiduBackend
+from tagstrip_testkit.fakecloud.backends.common import TagRef
+from tagstrip_testkit.fakecloud.credentials import Credentials
+from tagstrip_testkit.fakecloud.errors import VendorError
+from tagstrip_testkit.fakecloud.errors import baidu as err
+from tagstrip_testkit.fakecloud.faults import Fault
+from tagstrip_testkit.fakecloud.responses.common import (
     MAX_CLOCK_SKEW,
     Call,
     Clock,
@@ -31,7 +32,6 @@ from tagstrip.fakecloud.responses.common import (
     json_response,
     lower_headers,
 )
-from tagstrip.providers.baidu import signing
 
 __all__ = ["BaiduResponder"]
 

@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from tagstrip.fakecloud.backends import Backends
-from tagstrip.fakecloud.faults import Fault, FaultInjector, FaultKind
+from tagstrip_testkit.fakecloud.backends import Backends
+from tagstrip_testkit.fakecloud.faults import Fault, FaultInjector, FaultKind
 
 __all__ = ["Seed", "apply_seed", "load_seed", "read_seed_file"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tagstrip.fakecloud.backends.common import Resource, TagRef, remove_matching
-from tagstrip.fakecloud.errors import baidu as err
+from tagstrip_testkit.fakecloud.backends.common import Resource, TagRef, remove_matching
+from tagstrip_testkit.fakecloud.errors import baidu as err
 
 __all__ = ["DEFAULT_TAG", "BaiduBackend"]
 

@@ -15,13 +15,14 @@ from typing import Any
 
 from werkzeug import Request, Response
 
-from tagstrip.fakecloud.backends.common import TagRef
-from tagstrip.fakecloud.backends.huawei import HuaweiEcsBackend
-from tagstrip.fakecloud.credentials import Credentials
-from tagstrip.fakecloud.errors import HuaweiGatewayError, VendorError
-from tagstrip.fakecloud.errors import huawei as err
-from tagstrip.fakecloud.faults import Fault
-from tagstrip.fakecloud.responses.common import (
+from tagstrip.providers.huawei import signing
+from tagstrip_testkit.fakecloud.backends.common import TagRef
+from tagstrip_testkit.fakecloud.backends.huawei import HuaweiEcsBackend
+from tagstrip_testkit.fakecloud.credentials import Credentials
+from tagstrip_testkit.fakecloud.errors import HuaweiGatewayError, VendorError
+from tagstrip_testkit.fakecloud.errors import huawei as err
+from tagstrip_testkit.fakecloud.faults import Fault
+from tagstrip_testkit.fakecloud.responses.common import (
     Call,
     Clock,
     Responder,
@@ -30,7 +31,6 @@ from tagstrip.fakecloud.responses.common import (
     lower_headers,
     outside_window,
 )
-from tagstrip.providers.huawei import signing
 
 __all__ = ["HuaweiResponder"]
 

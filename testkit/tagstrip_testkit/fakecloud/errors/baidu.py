@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tagstrip.fakecloud.errors import BaiduError
+from tagstrip_testkit.fakecloud.errors import BaiduError
 
 
 class TagKeyInvalid(BaiduError):

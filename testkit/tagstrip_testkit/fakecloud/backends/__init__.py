@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tagstrip.fakecloud.backends.aliyun import AliyunEcsBackend, AliyunRedisBackend
-from tagstrip.fakecloud.backends.baidu import BaiduBackend
-from tagstrip.fakecloud.backends.common import Resource, TagRef
-from tagstrip.fakecloud.backends.huawei import HuaweiEcsBackend
+from tagstrip_testkit.fakecloud.backends.aliyun import AliyunEcsBackend, AliyunRedisBackend
+from tagstrip_testkit.fakecloud.backends.baidu import BaiduBackend
+from tagstrip_testkit.fakecloud.backends.common import Resource, TagRef
+from tagstrip_testkit.fakecloud.backends.huawei import HuaweiEcsBackend
 
 __all__ = [
     "AliyunEcsBackend",

@@ -13,10 +13,10 @@ import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from tagstrip.fakecloud.credentials import KeyPair
-from tagstrip.fakecloud.errors import aliyun as err
-from tagstrip.fakecloud.responses.common import MAX_CLOCK_SKEW, outside_window
 from tagstrip.providers.aliyun import signing
+from tagstrip_testkit.fakecloud.credentials import KeyPair
+from tagstrip_testkit.fakecloud.errors import aliyun as err
+from tagstrip_testkit.fakecloud.responses.common import MAX_CLOCK_SKEW, outside_window
 
 __all__ = ["SIGNING_PARAMS", "NonceRegistry", "is_acs3", "verify_acs3", "verify_rpc_v1"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tagstrip.fakecloud.errors import AliyunError
+from tagstrip_testkit.fakecloud.errors import AliyunError
 
 # Gateway: signature, throttling, routing.
 

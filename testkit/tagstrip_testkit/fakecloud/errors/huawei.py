@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tagstrip.fakecloud.errors import HuaweiEcsError, HuaweiGatewayError
+from tagstrip_testkit.fakecloud.errors import HuaweiEcsError, HuaweiGatewayError
 
 
 class AuthenticationFailed(HuaweiGatewayError):

@@ -1,0 +1,55 @@
+"""The vendor registry: what the vendor packages declare is what settings, redaction, the
+provider-name type and the fake cloud use, so no vendor fact can drift out of step."""
+
+from __future__ import annotations
+
+import pytest
+
+from tagstrip.core.models import PROVIDERS
+from tagstrip.core.settings import SECRET_VARIABLES, Settings, get_settings, reset_settings
+from tagstrip.providers import APIS, VENDORS, vendor_of
+from tagstrip.sources import Accepted, ticketing
+from tagstrip_testkit.fakecloud import FakeCloud
+from tests.sources.helpers import load
+
+
+def test_the_provider_literal_lists_the_declared_providers_in_order() -> None:
+    assert tuple(api.name for vendor in VENDORS for api in vendor.apis) == PROVIDERS
+    assert all(api in vendor_of(name).apis for name, api in APIS.items())
+
+
+def test_every_declared_variable_is_a_setting() -> None:
+    settings_variables = {Settings.variable(name) for name in Settings.model_fields}
+    declared = {v for vendor in VENDORS for v in vendor.access_key.variables}
+    declared |= {api.endpoint_variable for api in APIS.values()}
+    assert declared <= settings_variables
+
+
+def test_exactly_the_secret_variables_are_secret_settings() -> None:
+    secrets = {v for vendor in VENDORS for v in vendor.access_key.secrets}
+    assert set(SECRET_VARIABLES) == secrets | {"TAGSTRIP_WEBHOOK_SECRET"}
+    assert not {vendor.access_key.key_id for vendor in VENDORS} & set(SECRET_VARIABLES)
+
+
+def test_the_fake_cloud_sets_the_declared_endpoint_and_key_variables(
+    fake_cloud_server: FakeCloud,
+) -> None:
+    declared = {api.endpoint_variable for api in APIS.values()}
+    declared |= {
+        v for vendor in VENDORS for v in (vendor.access_key.key_id, vendor.access_key.secret)
+    }
+    assert set(fake_cloud_server.environment()) == declared
+
+
+def test_source_variables_are_settings_read_once_like_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    payload = load("jira/issue-moved-to-done.json")
+    monkeypatch.setenv("TAGSTRIP_WEBHOOK_MAPPING", "preset:jira")
+    reset_settings()
+    assert get_settings().webhook_mapping == "preset:jira"
+    assert isinstance(ticketing.adapt(payload), Accepted)
+    monkeypatch.setenv("TAGSTRIP_WEBHOOK_MAPPING", "preset:servicenow")
+    assert isinstance(ticketing.adapt(payload), Accepted)  # the cached settings still hold
+    reset_settings()
+    assert not isinstance(ticketing.adapt(payload), Accepted)
