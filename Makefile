@@ -7,20 +7,26 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint clean package checkov checkov-venv openapi fuzz load
 
 $(STAMP): pyproject.toml
+	@echo "setting up .venv (first run only, about a minute)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install $(PIP_QUIET) -e '.[test]'
 	touch $(STAMP)
 
 ## demo: replay every sample event in events/ against the embedded fake cloud (no credentials)
+# Its first run shows pip's progress (a target's variables reach its prerequisites);
+# every other target installs quietly.
+PIP_QUIET := --quiet
+demo: PIP_QUIET :=
 demo: $(STAMP)
 	$(BIN)/tagstrip demo events
 
-## lint: ruff (lint and format) and mypy --strict
+## lint: ruff (lint and format), mypy --strict, and the import contract (layers point one way)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict functions/tagstrip functions/main.py testkit/tagstrip_testkit
+	$(BIN)/lint-imports --no-cache
 
 ## test: lint, then the whole test suite
 test: lint checkov
@@ -49,6 +55,8 @@ clean:
 ## package: dist/tagstrip-functions.zip (vendored dependencies + functions/) and
 ## dist/tagstrip-source.zip (Cloud Run functions) and dist/container (Docker build context)
 # PACKAGE_PYTHON: the platform's CPython (3.11 for FC custom.debian12, 3.12 for FunctionGraph).
+# Its bytecode is compiled by that version's interpreter: PACKAGE_PYTHON_BIN=/path, or found on
+# PATH, in pyenv or by uv; none found stops the build (exit 2) and says what to install.
 PACKAGE_PYTHON ?= 3.11
 package: $(STAMP)
 	$(BIN)/python scripts/package.py --dist dist --python $(PACKAGE_PYTHON)

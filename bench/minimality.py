@@ -12,7 +12,7 @@ limits, not from tagstrip's planner:
   max(ceil(R * ceil(T/20) / 50), ceil(T * ceil(R/50) / 20)), since every resource is in at
   least ceil(T/20) calls, every key in at least ceil(R/50), and a call holds 50 resources and
   20 keys. No plan does better, and the bound is always reachable (the construction and its
-  proof are in functions/tagstrip/core/covering.py), so it is the fewest for every shape
+  proof are in functions/tagstrip/domain/covering.py), so it is the fewest for every shape
   drawn, R > 50 with T > 20 included (75 resources x 30 keys: 3 calls, where the grid
   ceil(R/50) x ceil(T/20) takes 4). `All` counts as T = 1.
 """

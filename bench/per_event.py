@@ -50,9 +50,9 @@ def tagstrip_events(batch: int) -> Callable[[], float]:
 def bare_calls(batch: int) -> Callable[[], float]:
     import httpx
 
-    from tagstrip.core.pipeline import plan_request, validate_request
-    from tagstrip.core.settings import get_settings
     from tagstrip.providers import make_client
+    from tagstrip.runtime.planning import plan_request, validate_request
+    from tagstrip.runtime.settings import get_settings
 
     settings = get_settings()
     client: Any = make_client("aliyun-ecs", settings)

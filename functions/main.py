@@ -19,18 +19,18 @@ import functions_framework
 from cloudevents.http.event import CloudEvent
 from werkzeug.exceptions import HTTPException
 
-from tagstrip.core import collector
-from tagstrip.core.logging import configure_logging
+from tagstrip.runtime import collector
+from tagstrip.runtime.logging import configure_logging
 
 # gunicorn (the functions-framework CLI included) imports this module in its master and
 # forks the workers from it: what runs here starts no thread and opens no connection, and
-# the locks it leaves behind are fork-safe (tagstrip/core/forksafe.py).
+# the locks it leaves behind are fork-safe (tagstrip/runtime/forksafe.py).
 configure_logging()  # JSON lines, one handler however often this module is loaded
 # Cold start: tagstrip uses no pydantic plugin, and looking for one scans the metadata of
 # every installed distribution (set the variable empty to let plugins load).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 # The garbage collector waits until an entry point has answered its first call: collecting
-# while the first event imports the stack frees nothing (tagstrip/core/collector.py).
+# while the first event imports the stack frees nothing (tagstrip/runtime/collector.py).
 collector.pause()
 
 _P = ParamSpec("_P")

@@ -17,10 +17,10 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from tagstrip.core.errors import InvalidRequest, Unauthorized
-from tagstrip.core.models import TagRemovalRequest
-from tagstrip.core.pipeline import plan_request
+from tagstrip.domain.errors import InvalidRequest, Unauthorized
+from tagstrip.domain.models import TagRemovalRequest
 from tagstrip.handlers.http import HttpProblem, parse_json
+from tagstrip.runtime.planning import plan_request
 from tagstrip.sources import Accepted, Rejected, ticketing
 from tagstrip.sources.delivery import adapt_delivery
 from tagstrip.sources.webhook_auth import DeliveryLog, WebhookVerifier

@@ -11,19 +11,21 @@ dist/container/              Dockerfile, requirements.txt and app/ (functions/ c
 Dependencies are read from pyproject.toml, so a new runtime dependency ships without edits here.
 Only functions/ and the [project] dependencies ship: the test kit (testkit/: fake cloud,
 harness) and the extras' dependencies stay on the developer's machine.
-The function zip carries bytecode when the build interpreter is the platform's CPython (the
-default 3.11 here): without it every cold start compiles every module, about 0.6 s on this
-machine. The .pyc files are checked-hash, so builds stay byte-identical and an edited source
-is still noticed.
 By default they are resolved for the platforms' Linux x86_64 CPython 3.11; `--native` resolves
 them for the running interpreter instead (tests on this machine).
+The function zip always carries bytecode, compiled by the target version's own CPython (a .pyc
+of another version is ignored, and every cold start then compiles every module):
+PACKAGE_PYTHON_BIN when set, else the build interpreter, python3.X on PATH, pyenv's or uv's,
+whichever first runs as that version. With none the build stops (exit 2) before writing.
+The .pyc files are checked-hash, so builds stay byte-identical and an edited source is still
+noticed.
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
-import py_compile
+import os
+import re
 import shutil
 import stat
 import subprocess
@@ -67,13 +69,78 @@ def _shipped(path: Path) -> bool:
     return not (_EXCLUDED_PARTS & set(path.parts) or path.name.endswith(_EXCLUDED_SUFFIXES))
 
 
-def compile_bytecode(tree: Path, python: str) -> bool:
-    """Compile `tree` for the platform when this interpreter is the platform's version."""
-    if python != f"{sys.version_info.major}.{sys.version_info.minor}":
-        return False
-    mode = py_compile.PycInvalidationMode.CHECKED_HASH
-    compileall.compile_dir(tree, quiet=2, invalidation_mode=mode)  # a vendored py2 file: skip
-    return True
+class MissingInterpreter(Exception):
+    """No CPython of the target version to compile the zip's bytecode with."""
+
+
+_VERSION_PROBE = "import sys; print(sys.implementation.name, '%d.%d' % sys.version_info[:2])"
+
+
+def _version_of(candidate: str) -> str | None:
+    """The X.Y of the CPython at `candidate`; None when it does not run as one (a pyenv shim
+    of a version that is not active exits 127)."""
+    try:
+        result = subprocess.run(
+            [candidate, "-I", "-c", _VERSION_PROBE],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except OSError:
+        return None
+    implementation, _, version = result.stdout.strip().partition(" ")
+    return version if result.returncode == 0 and implementation == "cpython" else None
+
+
+def _release(path: Path) -> tuple[int, ...]:
+    """The release of a pyenv interpreter, from its directory: 3.12.10 is newer than 3.12.9."""
+    return tuple(int(number) for number in re.findall(r"\d+", path.parents[1].name))
+
+
+def _candidates(version: str) -> Iterator[str]:
+    """Where a CPython `version` may be, in the order they are tried; uv is asked last."""
+    if version == f"{sys.version_info.major}.{sys.version_info.minor}":
+        yield sys.executable
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        yield on_path
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    found = pyenv.glob(f"{version}.*/bin/python{version}")
+    yield from (str(path) for path in sorted(found, key=_release, reverse=True))
+    uv = shutil.which("uv")
+    if uv:
+        command = [uv, "python", "find", version]
+        answer = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        if answer.returncode == 0:
+            yield answer.stdout.strip()
+
+
+def interpreter_for(version: str, override: str | None = None) -> str:
+    """The CPython `version` that compiles the bytecode: `override` (PACKAGE_PYTHON_BIN) when
+    given, else the first candidate that runs as that version."""
+    if override:
+        found = _version_of(override)
+        if found != version:
+            what = f"CPython {found}" if found else "not a CPython that runs"
+            raise MissingInterpreter(f"PACKAGE_PYTHON_BIN={override} is {what}, not {version}")
+        return override
+    for candidate in _candidates(version):
+        if _version_of(candidate) == version:
+            return candidate
+    raise MissingInterpreter(
+        f"no CPython {version} found (build interpreter, python{version} on PATH, pyenv, uv) to "
+        f"compile the zip's bytecode: pyenv install {version}, or set "
+        f"PACKAGE_PYTHON_BIN=/path/to/python{version}"
+    )
+
+
+def compile_bytecode(tree: Path, interpreter: str) -> None:
+    """Compile every module of `tree` with the platform's CPython: its .pyc files are the only
+    ones the platform reads. A module that does not compile for that version stops the build.
+    File names are recorded relative to `tree` (-s), so the build directory leaves no trace."""
+    command = [interpreter, "-I", "-m", "compileall", "-q", "-j0", "-s", str(tree)]
+    subprocess.run([*command, "--invalidation-mode", "checked-hash", str(tree)], check=True)
 
 
 def source_files() -> Iterator[tuple[Path, str]]:
@@ -84,11 +151,11 @@ def source_files() -> Iterator[tuple[Path, str]]:
             yield path, relative.as_posix()
 
 
-def _tree_files(base: Path, *, bytecode: bool = False) -> Iterator[tuple[Path, str]]:
-    """Files under `base`; its __pycache__ only when `bytecode` (a tree we compiled)."""
+def _compiled_tree_files(base: Path) -> Iterator[tuple[Path, str]]:
+    """Files under `base`, a tree compile_bytecode compiled: its .pyc files ship too."""
     for path in sorted(base.rglob("*")):
         relative = path.relative_to(base)
-        if path.is_file() and (_shipped(relative) or (bytecode and path.suffix == ".pyc")):
+        if path.is_file() and (_shipped(relative) or path.suffix == ".pyc"):
             yield path, relative.as_posix()
 
 
@@ -115,8 +182,9 @@ def build_container_context(context: Path, requirements: list[str]) -> None:
         shutil.copy2(path, target)
 
 
-def build(dist: Path, *, native: bool, python: str) -> Path:
-    """Build every artifact into dist and return the function zip's path."""
+def build(dist: Path, *, native: bool, python: str, interpreter: str) -> Path:
+    """Build every artifact into dist and return the function zip's path; `interpreter` is the
+    CPython `python` that compiles the zip's bytecode."""
     requirements = runtime_requirements()
     site = dist / "site"
     shutil.rmtree(site, ignore_errors=True)
@@ -124,10 +192,9 @@ def build(dist: Path, *, native: bool, python: str) -> Path:
     for path, name in source_files():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, site / name)
-    local = f"{sys.version_info.major}.{sys.version_info.minor}"
-    bytecode = compile_bytecode(site, local if native else python)
+    compile_bytecode(site, interpreter)
     zip_path = dist / ZIP_NAME
-    write_zip(zip_path, list(_tree_files(site, bytecode=bytecode)))
+    write_zip(zip_path, list(_compiled_tree_files(site)))
     shutil.rmtree(site)
     build_container_context(dist / "container", requirements)
     requirements_txt = dist / "container" / "requirements.txt"
@@ -143,8 +210,15 @@ def main(argv: list[str] | None = None) -> int:
         "--native", action="store_true", help="resolve wheels for this interpreter and machine"
     )
     args = parser.parse_args(argv)
+    local = f"{sys.version_info.major}.{sys.version_info.minor}"
+    python = local if args.native else args.python
+    try:
+        interpreter = interpreter_for(python, os.environ.get("PACKAGE_PYTHON_BIN"))
+    except MissingInterpreter as error:
+        print(f"package.py: {error}", file=sys.stderr)
+        return 2
     args.dist.mkdir(parents=True, exist_ok=True)
-    zip_path = build(args.dist, native=args.native, python=args.python)
+    zip_path = build(args.dist, native=args.native, python=python, interpreter=interpreter)
     print(f"{zip_path} ({zip_path.stat().st_size // 1024} KiB) and {args.dist / 'container'}")
     return 0
 

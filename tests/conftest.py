@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tagstrip.core.settings import SECRET_VARIABLES, reset_settings
+from tagstrip.runtime.settings import SECRET_VARIABLES, reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "events" / "fixtures" / "seed.json"
@@ -95,7 +95,7 @@ def _no_secret_in_any_log_line() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _tagstrip_logs_reach_caplog() -> Iterator[None]:
     """Deployed, the ``tagstrip`` logger writes its own JSON lines and does not propagate
-    (see tagstrip.core.logging); in tests its records must still reach pytest's caplog."""
+    (see tagstrip.runtime.logging); in tests its records must still reach pytest's caplog."""
     logger = logging.getLogger("tagstrip")
     propagate, logger.propagate = logger.propagate, True
     yield

@@ -28,7 +28,7 @@ import flask
 import functions_framework
 from pydantic import BaseModel, TypeAdapter
 
-from tagstrip.core.models import TagRemovalRequest
+from tagstrip.domain.models import TagRemovalRequest
 
 if TYPE_CHECKING:
     import httpx

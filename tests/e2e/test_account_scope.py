@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tagstrip.cli import main as tagstrip
-from tagstrip.core.settings import reset_settings
+from tagstrip.runtime.settings import reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import EVENTS, Client, load_event, tags_of
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from tagstrip.core.pipeline import validate_batch
-from tagstrip.core.settings import reset_settings
 from tagstrip.handlers.http import json_chunks
 from tagstrip.handlers.report import carry_out
+from tagstrip.runtime.planning import validate_batch
+from tagstrip.runtime.settings import reset_settings
 from tagstrip.sources.outcome import Accepted
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import ROOT, Client, tags_of

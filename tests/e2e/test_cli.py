@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
@@ -99,6 +104,7 @@ def test_replay_command_prints_a_table_or_json(
         "outcome",
         "http",
         "ms",
+        "reason",
     ]
     status, out, _ = run_cli(
         capsys, "replay", "--json", str(EVENTS / "canonical" / "baidu-tag.json")
@@ -107,11 +113,14 @@ def test_replay_command_prints_a_table_or_json(
     assert (row["provider"], row["outcome"], row["http_status"]) == ("baidu-tag", "ok", 200)
 
 
-def test_serve_and_replay_against_the_served_function(cloud: FakeCloud) -> None:
+@contextmanager
+def served(port: int = 0) -> Iterator[list[str]]:
+    """`tagstrip serve` in a thread (next to the test's fake cloud): its three URLs.
+    Port 0 puts each function on any free port, so the layout holds only for a real port."""
     stop, out = threading.Event(), StringIO()
     thread = threading.Thread(
         target=serve,
-        args=("127.0.0.1", 0),
+        args=("127.0.0.1", port),
         kwargs={"seed": None, "fake_cloud": False, "out": out, "stop": stop},
     )
     thread.start()
@@ -122,17 +131,129 @@ def test_serve_and_replay_against_the_served_function(cloud: FakeCloud) -> None:
             threading.Event().wait(0.05)
         urls = [line.split()[1] for line in out.getvalue().splitlines() if "http://" in line]
         assert len(urls) == 3
+        yield urls
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def test_serve_and_replay_against_the_served_function(cloud: FakeCloud) -> None:
+    with served() as urls:
         assert httpx.get(urls[0] + "/healthz").json() == {"status": "ok"}
         [row] = replay(
             find_events([EVENTS / "native" / "aliyun-ecs-removetags.json"]),
-            Remote(urls[0]),
+            Remote({"webhook": urls[0]}),
             progress=None,
         )
         assert (row.outcome, row.http_status) == ("ok", 200)
         assert "Finance" not in tags_of(cloud, "aliyun-ecs", "s-946ntx4wr")
-    finally:
-        stop.set()
-        thread.join(timeout=10)
+
+
+def three_free_ports() -> int:
+    """A port that is free, and the two after it (the `tagstrip serve` layout)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = int(probe.getsockname()[1])
+        try:
+            with socket.socket() as one, socket.socket() as two:
+                one.bind(("127.0.0.1", base + 1))
+                two.bind(("127.0.0.1", base + 2))
+        except OSError:
+            continue
+        return base
+
+
+MIXED = [
+    EVENTS / "native" / "aliyun-ecs-removetags.json",  # webhook
+    EVENTS / "pubsub" / "push-canonical.json",  # queue
+    EVENTS / "eventbridge" / "ecs-instance-stopped.json",  # CloudEvent
+]
+
+
+@pytest.mark.parametrize("layout", ["per-target", "serve-layout"])
+def test_replay_of_a_mixed_folder_against_served_functions(
+    cloud: FakeCloud, capsys: pytest.CaptureFixture[str], layout: str
+) -> None:
+    with served(0 if layout == "per-target" else three_free_ports()) as (webhook, queue, event):
+        options = (
+            ["--webhook", webhook, "--queue", queue, "--event", event]
+            if layout == "per-target"
+            else ["--against", webhook]
+        )
+        status, out, _ = run_cli(capsys, "replay", "--json", *options, *map(str, MIXED))
+    rows = json.loads(out)
+    assert status == 0
+    assert [(r["kind"], r["outcome"], r["as_expected"]) for r in rows] == [
+        ("webhook", "ok", True),
+        ("queue", "ok", True),
+        ("event", "acknowledged", True),
+    ]
+    assert "owner" not in tags_of(cloud, "aliyun-ecs", "i-bp1abc")
+
+
+def test_replay_of_a_fresh_shell_sets_up_what_the_samples_need(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [*os.environ]:
+        if name.startswith("TAGSTRIP_"):
+            monkeypatch.delenv(name)
+    status, out, err = run_cli(capsys, "replay", "--json", str(EVENTS))
+    rows = json.loads(out)
+    assert status == 0, err
+    assert len(rows) == len(find_events([EVENTS]))
+    assert [r["event"] for r in rows if not r["as_expected"]] == []
+    assert {r["http_status"] for r in rows} <= {200, 400}
+
+
+@pytest.mark.parametrize(
+    ("sample", "folder", "reason"),
+    [
+        # a lifecycle event where no rules file is set or found
+        ("eventbridge/ecs-instance-stopped.json", "events", "expected success: lifecycle"),
+        ("invalid/huawei-ecs-bad-key.json", "events", "expected success: tags.0.key:"),
+        ("canonical/huawei-ecs.json", "invalid", "expected a refusal"),
+    ],
+)
+def test_replay_exits_1_with_the_reason_when_a_sample_does_not_end_as_expected(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    sample: str,
+    folder: str,
+    reason: str,
+) -> None:
+    monkeypatch.delenv("TAGSTRIP_RULES", raising=False)
+    (tmp_path / folder).mkdir()
+    shutil.copy(EVENTS / sample, tmp_path / folder)
+    status, out, err = run_cli(capsys, "replay", str(tmp_path / folder))
+    assert status == 1
+    [row] = out.splitlines()[2:]
+    assert reason in row
+    assert "did not end as their samples expect" in err
+
+
+def test_demo_runs_any_folder_with_or_without_a_seed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shutil.copy(EVENTS / "native" / "aliyun-ecs-removetags.json", tmp_path)
+    status, out, _ = run_cli(capsys, "demo", str(tmp_path))
+    assert status == 0
+    assert "tags removed from the fake cloud:\n  (none)" in out  # nothing seeded to remove
+    seed = str(EVENTS / "fixtures" / "seed.json")
+    status, out, _ = run_cli(capsys, "demo", str(tmp_path), "--seed", seed)
+    assert status == 0
+    assert "aliyun-ecs s-946ntx4wr: Finance=FinanceJoshua" in out
+
+
+def test_serve_checks_the_whole_configuration_at_start(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TAGSTRIP_MAX_BODY_BYTES", "100")
+    status, out, err = run_cli(capsys, "serve", "--port", "0")
+    assert (status, out) == (2, "")
+    assert err.startswith("configuration error: TAGSTRIP_MAX_BODY_BYTES is not valid")
+    assert err.count("\n") == 1
 
 
 def test_demo_runs_as_a_console_script_without_credentials(tmp_path: Path) -> None:
@@ -167,7 +288,7 @@ def test_invoke_without_credentials_names_the_variable_without_a_traceback(
     for name in ("BAIDUCLOUD_ACCESS_KEY", "BAIDUCLOUD_SECRET_KEY"):
         monkeypatch.delenv(name, raising=False)
     status, out, err = run_cli(capsys, "invoke", str(EVENTS / "canonical" / "baidu-bcc.json"))
-    assert (status, out) == (1, "")
+    assert (status, out) == (2, "")
     assert err == (
         "configuration error: baidu-bcc needs credentials: "
         "set BAIDUCLOUD_ACCESS_KEY and BAIDUCLOUD_SECRET_KEY\n"
@@ -177,8 +298,8 @@ def test_invoke_without_credentials_names_the_variable_without_a_traceback(
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b'{"a": ', "invalid event\n  (root): not valid JSON"),
-        (b"\xff\xfe", "invalid event\n  (root):"),
+        (b'{"a": ', "not valid JSON (Expecting value at line 1 column 7)"),
+        (b"\xff\xfe", "not UTF-8"),
     ],
 )
 def test_invoke_of_a_file_that_is_not_json_exits_2_without_a_traceback(
@@ -188,7 +309,7 @@ def test_invoke_of_a_file_that_is_not_json_exits_2_without_a_traceback(
     event.write_bytes(content)
     status, out, err = run_cli(capsys, "invoke", str(event))
     assert (status, out) == (2, "")
-    assert err.startswith(expected)
+    assert err.startswith(f"{event}: {expected}")
     assert "Traceback" not in err
 
 

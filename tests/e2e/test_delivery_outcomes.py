@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.settings import reset_settings
 from tagstrip.handlers.delivery import DeliverAgain
+from tagstrip.runtime.settings import reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import Client, load_event, signed_headers
 from tests.e2e.test_faults import binary_event, pubsub_push, wait_for_stalled_requests

@@ -21,10 +21,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tagstrip.core import executor
-from tagstrip.core.logging import JsonFormatter
-from tagstrip.core.settings import reset_settings
 from tagstrip.handlers.delivery import DeliverAgain
+from tagstrip.runtime import executor
+from tagstrip.runtime.logging import JsonFormatter
+from tagstrip.runtime.settings import reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import EVENTS, SECRET, Client, signed_headers
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core import readphase
+from tagstrip.domain import readphase
 from tagstrip.handlers import plain
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import Client, load_event, tags_of
@@ -95,7 +95,7 @@ def test_nothing_matches_no_write(post_signed: Post, cloud: FakeCloud) -> None:
 def test_a_tag_removed_between_read_and_write_is_still_a_success(
     post_signed: Post, cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plan_writes = readphase._plan_writes
+    plan_writes = readphase.plan_writes
 
     def someone_else_was_faster(*args: Any) -> Any:
         del cloud.backends.huawei_ecs.servers[("0605767ea3000fd42f0cc00a2fa4d5d8", SERVER)].tags[
@@ -103,7 +103,7 @@ def test_a_tag_removed_between_read_and_write_is_still_a_success(
         ]
         return plan_writes(*args)
 
-    monkeypatch.setattr(readphase, "_plan_writes", someone_else_was_faster)
+    monkeypatch.setattr(readphase, "plan_writes", someone_else_was_faster)
     result = result_of(post_signed(load_event("selectors/huawei-ecs-regex-and-absent.json")))
     assert result["status"] == "ok"
     assert [call["outcome"] for call in result["calls"]] == ["read", "removed"]

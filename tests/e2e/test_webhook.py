@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.settings import reset_settings
+from tagstrip.runtime.settings import reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import Client, load_event, signed_headers, tags_of
 

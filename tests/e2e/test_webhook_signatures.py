@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.settings import reset_settings
+from tagstrip.runtime.settings import reset_settings
 from tagstrip.sources.webhook_auth import sign
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import SECRET, Client, load_event

@@ -11,7 +11,7 @@ FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 
 def test_entry_points_and_providers_do_not_import_the_fake() -> None:
     probe = (
-        "import sys, main, tagstrip.cli, tagstrip.core.executor, tagstrip.providers; "
+        "import sys, main, tagstrip.cli, tagstrip.runtime.executor, tagstrip.providers; "
         "loaded = [m for m in sys.modules if m.startswith(('tagstrip_testkit', "
         "'pytest_httpserver', 'yaml'))]; "
         "print(loaded); sys.exit(1 if loaded else 0)"

@@ -14,8 +14,8 @@ import yaml
 from pydantic import ValidationError
 
 from tagstrip.cli import main
-from tagstrip.core.pipeline import plan_request, validate_batch
-from tagstrip.core.settings import get_settings, reset_settings
+from tagstrip.runtime.planning import plan_request, validate_batch
+from tagstrip.runtime.settings import get_settings, reset_settings
 from tagstrip_testkit.fakecloud import ENDPOINT_VARIABLES, FakeCloud
 from tagstrip_testkit.fakecloud.standalone import serve
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from tagstrip.core.models import PROVIDERS
-from tagstrip.core.settings import reset_settings
+from tagstrip.domain.models import PROVIDERS
+from tagstrip.runtime.settings import reset_settings
 from tagstrip.sources.webhook_auth import DELIVERIES
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import EVENTS, SECRET, app_client

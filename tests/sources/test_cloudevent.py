@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.errors import ConfigurationError, InvalidRequest
+from tagstrip.domain.errors import ConfigurationError, InvalidRequest
 from tagstrip.sources import Accepted, Ignored, Rejected, cloudevent
 
 from .helpers import CANONICAL_ECS, RULES_ENV, load, paths

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from tagstrip.core.errors import InvalidRequest, Unauthorized
+from tagstrip.domain.errors import InvalidRequest, Unauthorized
 from tagstrip.sources import Accepted, Ignored, Rejected, cloudevent, mns, pubsub, ticketing
 from tagstrip.sources.delivery import adapt_delivery
 from tagstrip.sources.webhook_auth import DeliveryLog, Verified, WebhookVerifier, sign

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.errors import ConfigurationError, InvalidRequest
+from tagstrip.domain.errors import ConfigurationError, InvalidRequest
 from tagstrip.sources import Accepted, Ignored, lifecycle
 
 from .helpers import RULES, RULES_ENV, load, paths

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.errors import InvalidRequest
+from tagstrip.domain.errors import InvalidRequest
 from tagstrip.sources import pubsub
 
 from .helpers import CANONICAL_ECS, paths

@@ -7,7 +7,7 @@ from importlib.resources import files
 
 import pytest
 
-from tagstrip.core.errors import ConfigurationError, InvalidRequest
+from tagstrip.domain.errors import ConfigurationError, InvalidRequest
 from tagstrip.sources import Accepted, Ignored, ticketing
 
 from .helpers import CANONICAL_ECS, EVENTS, load, paths

@@ -8,7 +8,7 @@ import hmac
 import pytest
 from pydantic import SecretStr
 
-from tagstrip.core.errors import ConfigurationError, Unauthorized
+from tagstrip.domain.errors import ConfigurationError, Unauthorized
 from tagstrip.sources.webhook_auth import DeliveryLog, WebhookVerifier, sign
 
 NOW = 1_714_557_600

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tagstrip.core.settings import Settings
 from tagstrip.entrypoints import ENTRY_POINTS, PLAIN_HANDLER
+from tagstrip.runtime.settings import Settings
 from tests.templates.helpers import (
     ENV_NAME,
     ROOT,

@@ -1,6 +1,7 @@
 """`make package` output: built once per session (scripts/package.py --native, same code path
 as `make package`), then imported and served from a clean virtualenv with only the zip's
-contents on the path.
+contents on the path. A zip for another platform version (FunctionGraph's 3.12) carries that
+version's bytecode; a version with no interpreter to compile it stops the build.
 
 The serving check runs the packaged bootstrap under gunicorn. While functions/main.py does
 not exist yet it serves a probe function from outside the package (FUNCTION_SOURCE), which
@@ -29,6 +30,7 @@ import pytest
 
 from tagstrip.entrypoints import ENTRY_POINTS
 from tests.templates.helpers import FUNCTIONS, ROOT
+from tests.templates.packaging import ZIP_NAME, assert_bytecode_for, build_zip, run_package
 
 _VENDORED = ("functions_framework", "gunicorn", "flask", "pydantic", "pydantic_core", "httpx")
 # The test kit and the fake extra's server: what a deployment must not carry.
@@ -38,16 +40,21 @@ _TEST_TOOLS = ("tagstrip_testkit", "fakecloud", "harness", "pytest_httpserver")
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    command = [sys.executable, str(ROOT / "scripts" / "package.py"), "--dist", str(out), "--native"]
-    subprocess.run(command, check=True, cwd=ROOT, capture_output=True, timeout=300)
+    build_zip(out, "--native")
     return out
+
+
+@pytest.fixture(scope="module")
+def zip_312(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip `make package PACKAGE_PYTHON=3.12` builds, here by the 3.11 test interpreter."""
+    return build_zip(tmp_path_factory.mktemp("dist312"), "--python", "3.12")
 
 
 @pytest.fixture(scope="session")
 def unpacked(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The zip extracted as a platform would, keeping the executable bits."""
     target = tmp_path_factory.mktemp("code")
-    with zipfile.ZipFile(dist / "tagstrip-functions.zip") as archive:
+    with zipfile.ZipFile(dist / ZIP_NAME) as archive:
         for info in archive.infolist():
             archive.extract(info, target)
             mode = info.external_attr >> 16
@@ -78,22 +85,52 @@ def _shipped_sources() -> set[str]:
 
 
 def test_zip_holds_the_functions_and_vendored_dependencies(dist: Path) -> None:
-    names = _names(dist / "tagstrip-functions.zip")
+    names = _names(dist / ZIP_NAME)
     assert _shipped_sources() <= names
     assert "bootstrap" in names
     assert ("main.py" in names) == (FUNCTIONS / "main.py").exists()
     for package in _VENDORED:
         assert f"{package}/__init__.py" in names, package
-    tag = sys.implementation.cache_tag  # built --native: bytecode for this interpreter only
-    pycs = [name for name in names if name.endswith(".pyc")]
-    assert f"tagstrip/core/__pycache__/pipeline.{tag}.pyc" in pycs
-    assert f"__pycache__/main.{tag}.pyc" in pycs
-    assert all("__pycache__/" in name and f".{tag}." in name for name in pycs)
     assert not [name for name in names if ".egg-info" in name or name.startswith("bin/")]
 
 
+def test_native_zip_carries_bytecode_for_this_interpreter(dist: Path) -> None:
+    assert_bytecode_for(dist / ZIP_NAME, f"{sys.version_info.major}.{sys.version_info.minor}")
+
+
+def test_zip_for_another_version_carries_that_versions_bytecode(zip_312: Path) -> None:
+    assert_bytecode_for(zip_312, "3.12")
+
+
+@pytest.mark.parametrize(
+    ("version", "environment", "message"),
+    [
+        (
+            "3.99",
+            {"PACKAGE_PYTHON_BIN": ""},
+            "no CPython 3.99 found (build interpreter, python3.99 on PATH, pyenv, uv) to compile "
+            "the zip's bytecode: pyenv install 3.99, or set PACKAGE_PYTHON_BIN=/path/to/python3.99",
+        ),
+        (
+            "3.12",
+            {"PACKAGE_PYTHON_BIN": sys.executable},
+            f"PACKAGE_PYTHON_BIN={sys.executable} is CPython "
+            f"{sys.version_info.major}.{sys.version_info.minor}, not 3.12",
+        ),
+    ],
+    ids=["no-interpreter", "wrong-override"],
+)
+def test_a_version_without_its_interpreter_stops_the_build(
+    version: str, environment: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    result = run_package(tmp_path / "dist", "--python", version, environment=environment)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"package.py: {message}\n"
+    assert not (tmp_path / "dist").exists()
+
+
 def test_bootstrap_is_executable_in_the_zip(dist: Path) -> None:
-    with zipfile.ZipFile(dist / "tagstrip-functions.zip") as archive:
+    with zipfile.ZipFile(dist / ZIP_NAME) as archive:
         mode = archive.getinfo("bootstrap").external_attr >> 16
     assert mode & 0o111
 

@@ -4,23 +4,23 @@ tagstrip is developed on 3.11+, but what the zip executes (main.py, core, provid
 handlers) keeps to what 3.10 has. The zip is built as `make package PACKAGE_PYTHON=3.10`
 builds it, unpacked, and driven by a real 3.10 interpreter through ``handler(event,
 context)`` against the fake cloud of this test process: real signed calls, real removals.
+Its bytecode is 3.10's, so CFC's cold starts compile nothing.
 """
 
 from __future__ import annotations
 
-import glob
 import json
 import os
-import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from scripts.package import interpreter_for
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.templates.helpers import ROOT
+from tests.templates.packaging import assert_bytecode_for, build_zip
 
 _DRIVER = """
 import json, sys
@@ -36,24 +36,21 @@ print(json.dumps({"version": list(sys.version_info[:2]), "answers": answers}))
 """
 
 
-def python310() -> str:
-    """A CPython 3.10: on PATH, or the one pyenv keeps (this machine image ships it)."""
-    found = shutil.which("python3.10")
-    candidates = [found] if found and "shims" not in found else []
-    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10*/bin/python3.10")))
-    assert candidates, "no CPython 3.10 interpreter found (Baidu CFC's runtime)"
-    return candidates[-1]
+@pytest.fixture(scope="module")
+def zip_310(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_zip(tmp_path_factory.mktemp("dist310"), "--python", "3.10")
 
 
 @pytest.fixture(scope="module")
-def unpacked_310(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dist = tmp_path_factory.mktemp("dist310")
-    command = [sys.executable, str(ROOT / "scripts" / "package.py"), "--dist", str(dist)]
-    subprocess.run([*command, "--python", "3.10"], check=True, cwd=ROOT, timeout=300)
-    code = dist / "code"
-    with zipfile.ZipFile(dist / "tagstrip-functions.zip") as archive:
+def unpacked_310(zip_310: Path) -> Path:
+    code = zip_310.parent / "code"
+    with zipfile.ZipFile(zip_310) as archive:
         archive.extractall(code)
     return code
+
+
+def test_the_310_zip_carries_310_bytecode(zip_310: Path) -> None:
+    assert_bytecode_for(zip_310, "3.10")
 
 
 def test_the_310_zip_removes_tags_on_python_310(
@@ -70,7 +67,7 @@ def test_the_310_zip_removes_tags_on_python_310(
         **seeded_cloud.environment(),
     }
     result = subprocess.run(
-        [python310(), "-c", _DRIVER],
+        [interpreter_for("3.10"), "-c", _DRIVER],
         input=json.dumps(events),
         capture_output=True,
         text=True,

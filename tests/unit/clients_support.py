@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from tagstrip.core.models import Plan
-from tagstrip.core.pipeline import plan_request, validate_request
-from tagstrip.core.settings import Settings
+from tagstrip.domain.models import Plan
+from tagstrip.runtime.planning import plan_request, validate_request
+from tagstrip.runtime.settings import Settings
 
 #: Secret values no exception, repr, result or log line may ever contain.
 SECRETS = {

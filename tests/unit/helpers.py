@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan
-from tagstrip.core.pipeline import plan_request, validate_request
+from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.models import Plan
+from tagstrip.runtime.planning import plan_request, validate_request
 
 ECS: dict[str, Any] = {
     "provider": "aliyun-ecs",

@@ -9,17 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tagstrip.core.errors import ConfigurationError, InvalidRequest
-from tagstrip.core.models import CallResult, RequestResult, TagRemovalRequest
-from tagstrip.core.pipeline import (
-    OVER_BUDGET,
-    DeliveryBudget,
+from tagstrip.domain.errors import ConfigurationError, InvalidRequest
+from tagstrip.domain.models import CallResult, RequestResult, TagRemovalRequest
+from tagstrip.domain.validation import OVER_BUDGET
+from tagstrip.runtime.planning import (
     count_calls,
+    delivery_budget,
     plan_request,
     validate_batch,
     validate_request,
 )
-from tagstrip.core.settings import get_settings
+from tagstrip.runtime.settings import get_settings
 from tagstrip.sources.delivery import adapt_delivery
 from tagstrip.sources.outcome import Accepted, Rejected
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS
@@ -145,7 +145,7 @@ def test_a_selector_may_plan_what_the_rest_of_its_delivery_leaves(
     monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "10")
     selecting = validate_request({**ecs(resources=2, tags=0), "selector": {"key_glob": "*"}})
     explicit = validate_request(ecs(resources=3, tags=1))
-    budget = DeliveryBudget.of([explicit, selecting, explicit])
+    budget = delivery_budget([explicit, selecting, explicit])
     assert (budget.left, budget.allowance(explicit), budget.allowance(selecting)) == (2, 5, 4)
     budget.spend(explicit, result("removed", "removed", "removed"))
     assert budget.allowance(selecting) == 4

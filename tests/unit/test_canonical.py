@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.pipeline import validate_batch, validate_request
+from tagstrip.domain.errors import InvalidRequest
+from tagstrip.runtime.planning import validate_batch, validate_request
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS, error_at, errors_of
 
 

@@ -9,10 +9,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.executor import execute
-from tagstrip.core.models import RequestResult
-from tagstrip.core.pipeline import validate_request
+from tagstrip.domain.errors import InvalidRequest
+from tagstrip.domain.models import RequestResult
 from tagstrip.providers.aliyun import default_endpoint
 from tagstrip.providers.aliyun.signing import (
     acs3_canonical_request,
@@ -23,6 +21,8 @@ from tagstrip.providers.aliyun.signing import (
     rpc_string_to_sign,
     sha256_hex,
 )
+from tagstrip.runtime.executor import execute
+from tagstrip.runtime.planning import validate_request
 from tests.unit.clients_support import SECRETS, plan_of, settings_for
 
 SECRET = SECRETS["aliyun_access_key_secret"]

@@ -9,10 +9,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.executor import execute
-from tagstrip.core.models import RequestResult
-from tagstrip.core.pipeline import validate_request
+from tagstrip.domain.errors import InvalidRequest
+from tagstrip.domain.models import RequestResult
 from tagstrip.providers.baidu import default_endpoint
 from tagstrip.providers.baidu.signing import (
     canonical_request,
@@ -20,6 +18,8 @@ from tagstrip.providers.baidu.signing import (
     signature,
     signing_key,
 )
+from tagstrip.runtime.executor import execute
+from tagstrip.runtime.planning import validate_request
 from tests.unit.clients_support import SECRETS, plan_of, settings_for
 
 TAG: dict[str, Any] = {

@@ -9,8 +9,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tagstrip.core.executor import execute
-from tagstrip.core.models import RequestResult
+from tagstrip.domain.models import RequestResult
 from tagstrip.providers.huawei import default_endpoint
 from tagstrip.providers.huawei.signing import (
     canonical_request,
@@ -18,6 +17,7 @@ from tagstrip.providers.huawei.signing import (
     signature,
     string_to_sign,
 )
+from tagstrip.runtime.executor import execute
 from tests.unit.clients_support import SECRETS, plan_of, settings_for
 
 PROJECT = "0605767ea3000fd42f0cc00a2fa4d5d8"

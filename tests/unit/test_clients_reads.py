@@ -9,8 +9,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tagstrip.core.executor import execute
-from tagstrip.core.models import RequestResult
+from tagstrip.domain.models import RequestResult
+from tagstrip.runtime.executor import execute
 from tests.unit.clients_support import plan_of, settings_for
 from tests.unit.helpers import HUAWEI, REDIS
 

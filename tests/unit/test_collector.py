@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tagstrip.core import collector
+from tagstrip.runtime import collector
 
 
 @pytest.fixture(autouse=True)

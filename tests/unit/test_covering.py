@@ -12,7 +12,7 @@ from itertools import combinations
 
 import pytest
 
-from tagstrip.core.covering import Call, cover
+from tagstrip.domain.covering import Call, cover
 
 #: The default request limits (TAGSTRIP_MAX_RESOURCES, TAGSTRIP_MAX_TAGS).
 MAX_RESOURCES, MAX_TAGS = 500, 200

@@ -15,12 +15,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tagstrip.core.calls import PROXY_VARIABLES, http_retry_after, shared_transport
-from tagstrip.core.errors import ConfigurationError, ProviderError
-from tagstrip.core.executor import execute
-from tagstrip.core.settings import Settings, get_settings, reset_settings
+from tagstrip.domain.errors import ConfigurationError, ProviderError
 from tagstrip.providers import make_client
 from tagstrip.providers.aliyun.signing import rpc_string_to_sign
+from tagstrip.runtime.calls import PROXY_VARIABLES, http_retry_after, shared_transport
+from tagstrip.runtime.executor import execute
+from tagstrip.runtime.settings import Settings, get_settings, reset_settings
 from tests.unit.clients_support import SECRETS, assert_no_secret, plan_of, settings_for
 
 

@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tagstrip.core import forksafe
+from tagstrip.runtime import forksafe
 
 FUNCTIONS = Path(forksafe.__file__).resolve().parents[2]
 CHILD_WITHIN = 10
@@ -60,7 +60,7 @@ def fork_while_held(setup: str, child: str, **env: str) -> str:
 def test_a_lock_held_by_another_thread_at_fork_is_free_in_the_child() -> None:
     setup = """
         import threading
-        from tagstrip.core.forksafe import ForkSafeLock
+        from tagstrip.runtime.forksafe import ForkSafeLock
 
         lock, held = ForkSafeLock(), threading.Event()
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.errors import ConfigurationError, InvalidRequest
-from tagstrip.core.pipeline import validate_batch, validate_request
-from tagstrip.core.settings import Settings, get_settings
+from tagstrip.domain.errors import ConfigurationError, InvalidRequest
+from tagstrip.runtime.planning import validate_batch, validate_request
+from tagstrip.runtime.settings import Settings, get_settings
 
 ECS = {"provider": "aliyun-ecs", "region": "cn-hangzhou", "resource_type": "instance"}
 

@@ -1,4 +1,4 @@
-"""tagstrip.core.logging: JSON lines with severity and message, context fields, redaction."""
+"""tagstrip.runtime.logging: JSON lines with severity and message, context fields, redaction."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import threading
 
 import pytest
 
-from tagstrip.core.logging import JsonFormatter, configure_logging, log_context, redact
-from tagstrip.core.pipeline import validate_request
-from tagstrip.core.settings import reset_settings
 from tagstrip.handlers.report import carry_out
 from tagstrip.providers import VENDORS
+from tagstrip.runtime.logging import JsonFormatter, configure_logging, log_context, redact
+from tagstrip.runtime.planning import validate_request
+from tagstrip.runtime.settings import reset_settings
 from tagstrip.sources.outcome import Accepted
 
 

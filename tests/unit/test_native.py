@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tagstrip.core.pipeline import plan_request, validate_request
+from tagstrip.runtime.planning import plan_request, validate_request
 from tests.unit.helpers import error_at
 
 # The current ECS RemoveTags doc's sample request, as printed (with its stray spaces).

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tagstrip.core.patterns import MAX_PATTERN, compile_regex
+from tagstrip.domain.patterns import MAX_PATTERN, compile_regex
 
 MATCH_WITHIN = 0.050
 CORPUS_SIZE = 3000

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tagstrip.core.models import Plan
+from tagstrip.domain.models import Plan
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS, plan_of
 
 keys = st.text(alphabet="abcdefghij-_0123456789", min_size=1, max_size=12)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tagstrip.core.models import CallResult, PlannedCall, Tag
-from tagstrip.core.pipeline import plan_request, validate_request
-from tagstrip.core.readphase import TagPage, resolve
+from tagstrip.domain.models import CallResult, PlannedCall, Tag
+from tagstrip.domain.readphase import TagPage
 from tagstrip.providers import spec_for
+from tagstrip.runtime.planning import plan_request, validate_request
+from tagstrip.runtime.reads import resolve
 from tests.unit.helpers import REDIS
 
 IDS = ["r-bp1a", "r-bp1b", "r-bp1c"]

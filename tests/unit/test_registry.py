@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tagstrip.core.models import PROVIDERS
-from tagstrip.core.settings import SECRET_VARIABLES, Settings, get_settings, reset_settings
+from tagstrip.domain.models import PROVIDERS
 from tagstrip.providers import APIS, VENDORS, vendor_of
+from tagstrip.runtime.settings import SECRET_VARIABLES, Settings, get_settings, reset_settings
 from tagstrip.sources import Accepted, ticketing
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.sources.helpers import load

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.pipeline import plan_request, validate_batch
+from tagstrip.domain.errors import InvalidRequest
+from tagstrip.runtime.planning import plan_request, validate_batch
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 GOOD = sorted(

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from tagstrip.core.models import Tag
-from tagstrip.core.patterns import MAX_PATTERN, compile_glob, compile_regex
-from tagstrip.core.pipeline import plan_request, validate_request
-from tagstrip.core.selection import Matcher, decide, describe
+from tagstrip.domain.models import Tag
+from tagstrip.domain.patterns import MAX_PATTERN, compile_glob, compile_regex
+from tagstrip.domain.selection import Matcher, decide, describe
 from tagstrip.providers import spec_for
+from tagstrip.runtime.planning import plan_request, validate_request
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS, error_at, errors_of
 
 BCC: dict[str, Any] = {"provider": "baidu-bcc", "region": "bj", "resource_ids": ["i-YufwpQAe"]}

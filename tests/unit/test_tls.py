@@ -10,7 +10,7 @@ from pathlib import Path
 import certifi
 import pytest
 
-from tagstrip.core import tls
+from tagstrip.runtime import tls
 from tests.unit.test_forksafe import fork_while_held
 
 
@@ -60,7 +60,7 @@ def test_a_worker_forked_during_a_load_loads_its_own(tmp_path: Path) -> None:
     os.mkfifo(bundle)  # opening it blocks until a writer comes: the load stays in progress
     setup = f"""
         import threading, time
-        from tagstrip.core import tls
+        from tagstrip.runtime import tls
 
         threading.Thread(target=tls.ssl_context, daemon=True).start()
         while True:  # until the load has the bundle open

@@ -16,12 +16,12 @@ from typing import Any
 
 import flask
 
-from tagstrip.core.errors import InvalidRequest, TagstripError
-from tagstrip.core.pipeline import DeliveryBudget
-from tagstrip.core.settings import get_settings
+from tagstrip.domain.errors import InvalidRequest, TagstripError
 from tagstrip.handlers.http import Answer, HttpProblem, read_body
 from tagstrip.handlers.report import Report, carry_out, rejected, retry_after_header
 from tagstrip.handlers.webhook import HEALTH_PATHS, guarded, health
+from tagstrip.runtime.planning import delivery_budget
+from tagstrip.runtime.settings import get_settings
 from tagstrip.sources import cloudevent
 from tagstrip.sources.delivery import adapt_delivery
 from tagstrip.sources.outcome import Accepted
@@ -70,7 +70,7 @@ def deliver(
     settings = get_settings().for_request(platform_keys or headers or {})
     outcomes = adapt_delivery(body, headers)
     accepted = [outcome for outcome in outcomes if isinstance(outcome, Accepted)]
-    budget = DeliveryBudget.of((r for outcome in accepted for r in outcome.requests), settings)
+    budget = delivery_budget((r for outcome in accepted for r in outcome.requests), settings)
     return [carry_out(outcome, settings, budget) for outcome in outcomes]
 
 

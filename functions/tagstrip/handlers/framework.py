@@ -23,7 +23,7 @@ from types import TracebackType
 
 from werkzeug.exceptions import HTTPException
 
-from tagstrip.core.errors import TagstripError
+from tagstrip.domain.errors import TagstripError
 from tagstrip.entrypoints import ENTRY_POINTS
 from tagstrip.handlers.http import Answer
 

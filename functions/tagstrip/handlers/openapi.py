@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from tagstrip import __version__
-from tagstrip.core.models import RequestResult, TagRemovalRequest
+from tagstrip.domain.models import RequestResult, TagRemovalRequest
 from tagstrip.handlers.report import Status
 from tagstrip.sources.outcome import SourceKind
 

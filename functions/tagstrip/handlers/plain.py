@@ -15,9 +15,9 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from tagstrip.core.settings import FUNCTIONGRAPH_HEADERS
 from tagstrip.handlers import delivery, webhook
 from tagstrip.handlers.http import Answer, HttpProblem
+from tagstrip.runtime.settings import FUNCTIONGRAPH_HEADERS
 
 __all__ = ["handle"]
 

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.executor import execute
-from tagstrip.core.logging import log_context
-from tagstrip.core.models import RequestResult, TagRemovalRequest
-from tagstrip.core.pipeline import DeliveryBudget, plan_request
-from tagstrip.core.settings import Settings
+from tagstrip.domain.errors import InvalidRequest
+from tagstrip.domain.models import RequestResult, TagRemovalRequest
+from tagstrip.domain.validation import DeliveryBudget
 from tagstrip.handlers.http import jsonable
+from tagstrip.runtime.executor import execute
+from tagstrip.runtime.logging import log_context
+from tagstrip.runtime.planning import delivery_budget, plan_request
+from tagstrip.runtime.settings import Settings
 from tagstrip.sources.outcome import Accepted, Ignored, Outcome, Rejected, SourceKind
 
 __all__ = ["Report", "Status", "carry_out", "http_status", "rejected", "retry_after_header"]
@@ -106,7 +107,7 @@ def carry_out(
         _log(report)
         return report
     started = time.monotonic()
-    budget = budget or DeliveryBudget.of(outcome.requests, settings)
+    budget = budget or delivery_budget(outcome.requests, settings)
     with log_context(event_id=outcome.event_id, source=outcome.source):
         results = tuple(
             _execute(request, outcome, settings, budget) for request in outcome.requests

@@ -16,8 +16,7 @@ from collections.abc import Callable, Mapping
 
 import flask
 
-from tagstrip.core.errors import ConfigurationError, InvalidRequest, Unauthorized
-from tagstrip.core.settings import get_settings
+from tagstrip.domain.errors import ConfigurationError, InvalidRequest, Unauthorized
 from tagstrip.handlers.http import (
     Answer,
     HttpProblem,
@@ -33,6 +32,7 @@ from tagstrip.handlers.report import (
     rejected,
     retry_after_header,
 )
+from tagstrip.runtime.settings import get_settings
 from tagstrip.sources import ticketing
 from tagstrip.sources.webhook_auth import WebhookVerifier
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, cast
 
-from tagstrip.core.models import ProviderName
-from tagstrip.core.rules import ProviderApi, ProviderSpec, Vendor
+from tagstrip.domain.models import ProviderName
+from tagstrip.domain.rules import ProviderApi, ProviderSpec, Vendor
 from tagstrip.providers import aliyun, baidu, huawei
 
 if TYPE_CHECKING:
-    from tagstrip.core.calls import ProviderClient
-    from tagstrip.core.settings import Settings
+    from tagstrip.runtime.calls import ProviderClient
+    from tagstrip.runtime.settings import Settings
 
 __all__ = ["APIS", "SPECS", "VENDORS", "make_client", "spec_for", "vendor_of"]
 

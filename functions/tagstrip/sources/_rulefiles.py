@@ -20,7 +20,7 @@ from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tagstrip.core.errors import ConfigurationError
+from tagstrip.domain.errors import ConfigurationError
 from tagstrip.sources._rules import Lookup, Rule, RuleSet, Section
 
 __all__ = ["LifecycleRuleSpec", "MappingSpec", "combine", "load_file", "load_resource"]

@@ -17,8 +17,8 @@ from jmespath import functions
 from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
 
-from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.pipeline import check_call_budget, validate_request
+from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.runtime.planning import check_call_budget, validate_request
 from tagstrip.sources.outcome import Accepted, Ignored, Outcome, SourceKind
 
 __all__ = ["Lookup", "Rule", "RuleSet", "Section"]

@@ -15,9 +15,9 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BeforeValidator, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
-from tagstrip.core.errors import FieldError, InvalidRequest, Location
-from tagstrip.core.models import TagRemovalRequest
-from tagstrip.core.pipeline import validate_batch
+from tagstrip.domain.errors import FieldError, InvalidRequest, Location
+from tagstrip.domain.models import TagRemovalRequest
+from tagstrip.runtime.planning import validate_batch
 
 __all__ = [
     "Base64Json",

@@ -13,9 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.pipeline import EVENTS_LIMIT
-from tagstrip.core.settings import get_settings
+from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.validation import EVENTS_LIMIT
+from tagstrip.runtime.settings import get_settings
 from tagstrip.sources import lifecycle, mns, pubsub
 from tagstrip.sources._wire import Base64Json, document, requests_at, validate_wire
 from tagstrip.sources.outcome import Accepted, Outcome, Rejected, SourceKind

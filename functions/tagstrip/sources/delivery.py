@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.pipeline import CALL_BUDGET, count_calls
-from tagstrip.core.settings import get_settings
+from tagstrip.domain.errors import InvalidRequest
+from tagstrip.domain.validation import CALL_BUDGET
+from tagstrip.runtime.planning import count_calls
+from tagstrip.runtime.settings import get_settings
 from tagstrip.sources import cloudevent, lifecycle, mns, pubsub
 from tagstrip.sources._wire import document, requests_at
 from tagstrip.sources.outcome import Accepted, Outcome, Rejected, SourceKind

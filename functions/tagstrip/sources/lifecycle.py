@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from tagstrip.core.errors import ConfigurationError
-from tagstrip.core.settings import Settings, settings_of
+from tagstrip.domain.errors import ConfigurationError
+from tagstrip.runtime.settings import Settings, settings_of
 from tagstrip.sources._wire import EmbeddedJson, validate_wire
 from tagstrip.sources.outcome import Outcome
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tagstrip.core.errors import InvalidRequest
-from tagstrip.core.models import TagRemovalRequest
+from tagstrip.domain.errors import InvalidRequest
+from tagstrip.domain.models import TagRemovalRequest
 
 __all__ = ["Accepted", "Ignored", "Outcome", "Rejected", "SourceKind"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter
 
-from tagstrip.core.errors import Location
+from tagstrip.domain.errors import Location
 from tagstrip.sources._wire import Base64Json, requests_at, validate_wire
 from tagstrip.sources.outcome import Accepted, SourceKind
 

@@ -19,9 +19,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagstrip.core.errors import ConfigurationError
-from tagstrip.core.settings import Settings, settings_of
-from tagstrip.providers import SPECS
+from tagstrip.domain.errors import ConfigurationError
+from tagstrip.runtime.planning import validation
+from tagstrip.runtime.settings import Settings, settings_of
 from tagstrip.sources._wire import requests_at
 from tagstrip.sources.outcome import Accepted, Outcome
 
@@ -63,18 +63,11 @@ def adapt(
     Raises InvalidRequest (bad request, or a matching mapping rendered a bad one) and
     ConfigurationError (the mapping file is invalid).
     """
-    spec = (settings_of(environ).webhook_mapping or "").strip()
-    if not spec or _is_request(body):
+    settings = settings_of(environ)
+    spec = (settings.webhook_mapping or "").strip()
+    if not spec or validation(settings).is_request(body):
         return Accepted("request", event_id, requests_at(body, ()))
     return load_mapping(spec).apply(body, source="webhook", event_id=event_id)
-
-
-def _is_request(body: object) -> bool:
-    if isinstance(body, list):
-        return True
-    if not isinstance(body, Mapping):
-        return False
-    return "provider" in body or any(spec.claims_native(body) for spec in SPECS.values())
 
 
 def _load_one(spec: str) -> RuleSet:

@@ -35,8 +35,8 @@ from typing import Literal
 
 from pydantic import SecretStr
 
-from tagstrip.core.errors import Unauthorized
-from tagstrip.core.settings import Settings, settings_of
+from tagstrip.domain.errors import Unauthorized
+from tagstrip.runtime.settings import Settings, settings_of
 
 __all__ = [
     "ALLOW_UNSIGNED_VARIABLE",

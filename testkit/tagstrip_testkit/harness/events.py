@@ -2,7 +2,8 @@
 
 The kind follows the event's shape, as the platforms would deliver it: requests and
 ticketing payloads go to the webhook (signed), single CloudEvents to the CloudEvent target,
-everything else (Pub/Sub push, MNS, CTS, arrays of CloudEvents) to the queue target.
+everything else (Pub/Sub push, MNS, CTS, arrays of CloudEvents) to the queue target. A
+sample in a folder named ``invalid`` expects to be refused; any other, to succeed.
 """
 
 from __future__ import annotations
@@ -15,15 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from tagstrip.sources.delivery import shape_of
+from tagstrip.cli import UsageError, is_webhook_body, load_json
 from tagstrip.sources.webhook_auth import SECRET_VARIABLE, sign
 
-__all__ = ["SEED_DIRECTORY", "Kind", "SampleEvent", "find_events", "kind_of", "load_event"]
+__all__ = [
+    "INVALID_DIRECTORY",
+    "SEED_DIRECTORY",
+    "Kind",
+    "SampleEvent",
+    "find_events",
+    "kind_of",
+    "load_event",
+]
 
 Kind = Literal["webhook", "event", "queue"]
 #: Sample directories that hold no events (the fake cloud's seed state).
 SEED_DIRECTORY = "fixtures"
-_WEBHOOK_SHAPES = frozenset({"request", "webhook"})
+#: Samples in a folder of this name are meant to be refused.
+INVALID_DIRECTORY = "invalid"
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,10 @@ class SampleEvent:
     name: str
     body: Any
     kind: Kind
+
+    @property
+    def expects_refusal(self) -> bool:
+        return self.path.parent.name == INVALID_DIRECTORY
 
     def http_request(
         self, environ: Mapping[str, str] | None = None
@@ -52,29 +66,30 @@ class SampleEvent:
 
 
 def kind_of(body: Any) -> Kind:
-    if isinstance(body, list):
-        return "queue" if any(_is_cloudevent(item) for item in body) else "webhook"
-    if _is_cloudevent(body):
-        return "event"
-    return "webhook" if shape_of(body) in _WEBHOOK_SHAPES else "queue"
-
-
-def _is_cloudevent(body: Any) -> bool:
-    return isinstance(body, dict) and "specversion" in body
+    if is_webhook_body(body):
+        return "webhook"
+    return "event" if isinstance(body, dict) and "specversion" in body else "queue"
 
 
 def load_event(path: Path, root: Path | None = None) -> SampleEvent:
-    body = json.loads(path.read_text(encoding="utf-8"))
+    """The event in `path`; a file that cannot be read or is not JSON is a UsageError."""
+    try:
+        body = load_json(path)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     name = str(path.relative_to(root)) if root is not None else path.name
     return SampleEvent(path, name, body, kind_of(body))
 
 
 def find_events(paths: Iterable[Path]) -> list[SampleEvent]:
-    """Every ``*.json`` event under the given files and directories, in a stable order."""
+    """Every ``*.json`` event under the given files and directories, in a stable order;
+    a path that holds none is a UsageError."""
     events = []
     for path in paths:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*.json") if not _is_seed(p, path))
+            if not files:
+                raise UsageError(f"{path}: no *.json event files in this folder")
             events += [load_event(file, path) for file in files]
         else:
             events.append(load_event(path))

@@ -8,6 +8,7 @@ thing runs without an account; ``--real-clouds`` leaves the environment as it is
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,7 +16,9 @@ from typing import TextIO
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from tagstrip_testkit.harness.local import environment
+from tagstrip.cli import environment
+from tagstrip.sources.webhook_auth import SECRET_VARIABLE
+from tagstrip_testkit.harness.local import read_seed
 from tagstrip_testkit.harness.replay import TARGETS, default_source
 
 __all__ = ["serve"]
@@ -37,9 +40,10 @@ def serve(
         if fake_cloud:
             from tagstrip_testkit.fakecloud import FakeCloud
 
+            state = None if seed is None else read_seed(seed)  # a bad seed: one line, no server
             cloud = stack.enter_context(FakeCloud(host))
-            if seed is not None:
-                cloud.seed(seed)
+            if state is not None:
+                cloud.seed(state)
             stack.enter_context(environment(cloud.environment()))
             out.write(f"fake cloud      {cloud.url}  (state: {cloud.url}/_fakecloud/state)\n")
         servers: list[BaseWSGIServer] = []
@@ -51,6 +55,8 @@ def serve(
             servers.append(server)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             out.write(f"{target:<18} http://{host}:{server.port}  ({kind})\n")
+        if not os.environ.get(SECRET_VARIABLE, "").strip():
+            out.write(f"{SECRET_VARIABLE} is not set: the webhook refuses every request (401)\n")
         out.write("Ctrl-C to stop\n")
         out.flush()
         try:

@@ -1,6 +1,6 @@
 """Alibaba Cloud: ECS and ApsaraDB for Redis, both RPC APIs signed with one access key.
 
-`VENDOR` is all the rest of tagstrip knows of this vendor (see `tagstrip.core.rules.Vendor`).
+`VENDOR` is all the rest of tagstrip knows of this vendor (see `tagstrip.domain.rules.Vendor`).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Literal
 
-from tagstrip.core.rules import AccessKeyVariables, ProviderApi, Vendor
+from tagstrip.domain.rules import AccessKeyVariables, ProviderApi, Vendor
 from tagstrip.providers.aliyun.ecs import AliyunEcs
 from tagstrip.providers.aliyun.redis import AliyunRedis
 

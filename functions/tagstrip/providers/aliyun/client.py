@@ -7,17 +7,19 @@ Endpoints follow the vendor's SDK rules per region unless a base URL is configur
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tagstrip.core.calls import ProviderReply, gone_or_raise, http_retry_after
-from tagstrip.core.models import PlannedCall, Tag
-from tagstrip.core.readphase import TagPage, unexpected_answer
-from tagstrip.core.settings import Settings
+from tagstrip.domain.models import PlannedCall, Tag
+from tagstrip.domain.readphase import TagPage, unexpected_answer
 from tagstrip.providers.aliyun import AliyunProvider, default_endpoint
 from tagstrip.providers.aliyun.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.aliyun.signing import Acs3Auth, RpcV1Auth, acs3_canonical_query
+from tagstrip.runtime.calls import ProviderReply, gone_or_raise, http_retry_after
+
+if TYPE_CHECKING:  # the client is handed the settings; the registry imports it by name
+    from tagstrip.runtime.settings import Settings
 
 __all__ = ["AliyunClient"]
 

@@ -13,8 +13,8 @@ from xml.etree import ElementTree
 
 import httpx
 
-from tagstrip.core.calls import transient_status
-from tagstrip.core.errors import ProviderError
+from tagstrip.domain.errors import ProviderError
+from tagstrip.runtime.calls import transient_status
 
 __all__ = ["GONE_CODES", "parse_error", "request_id_of"]
 

@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
-from tagstrip.core.rules import (
+from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
+from tagstrip.domain.rules import (
     ProviderSpec,
     check_region,
     check_resource_ids,

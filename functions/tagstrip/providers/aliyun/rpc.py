@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from tagstrip.core.covering import cover, cover_size
-from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import PlannedCall, Tag, TagRemovalRequest
-from tagstrip.core.rules import ProviderSpec, check_length, chunk_count, chunked
+from tagstrip.domain.covering import cover, cover_size
+from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.models import PlannedCall, Tag, TagRemovalRequest
+from tagstrip.domain.rules import ProviderSpec, check_length, chunk_count, chunked
 
 __all__ = [
     "LIST_RESOURCES_PER_CALL",
@@ -131,7 +131,7 @@ def untag_resources(
 ) -> list[PlannedCall]:
     """``UntagResources`` (ECS and Redis alike): the fewest calls of at most ``limits`` =
     (resources, keys) that remove every key from every resource (see
-    `tagstrip.core.covering`); no key means ``All=true``, one call per chunk of resources."""
+    `tagstrip.domain.covering`); no key means ``All=true``, one call per chunk of resources."""
     resource_ids = request.resource_ids
     shapes: list[tuple[list[str], list[Tag]]]
     if keys:

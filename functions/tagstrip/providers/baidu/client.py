@@ -8,17 +8,19 @@ instance). Both take a JSON body and answer 200 with ``x-bce-request-id``.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tagstrip.core.calls import ProviderReply, gone_or_raise, http_retry_after
-from tagstrip.core.models import PlannedCall, Tag
-from tagstrip.core.readphase import TagPage, unexpected_answer
-from tagstrip.core.settings import Settings
+from tagstrip.domain.models import PlannedCall, Tag
+from tagstrip.domain.readphase import TagPage, unexpected_answer
 from tagstrip.providers.baidu import BaiduProvider, default_endpoint
 from tagstrip.providers.baidu.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.baidu.signing import BceAuth
+from tagstrip.runtime.calls import ProviderReply, gone_or_raise, http_retry_after
+
+if TYPE_CHECKING:  # the client is handed the settings; the registry imports it by name
+    from tagstrip.runtime.settings import Settings
 
 __all__ = ["BaiduClient"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from tagstrip.core.errors import FieldError, InvalidRequest
-from tagstrip.core.models import (
+from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.models import (
     Plan,
     PlannedCall,
     ProviderName,
@@ -20,7 +20,7 @@ from tagstrip.core.models import (
     Tag,
     TagRemovalRequest,
 )
-from tagstrip.core.rules import (
+from tagstrip.domain.rules import (
     ProviderSpec,
     check_charset,
     check_length,

@@ -1,11 +1,11 @@
 """Huawei Cloud: ECS tags, signed with SDK-HMAC-SHA256.
 
-`VENDOR` is all the rest of tagstrip knows of this vendor (see `tagstrip.core.rules.Vendor`).
+`VENDOR` is all the rest of tagstrip knows of this vendor (see `tagstrip.domain.rules.Vendor`).
 """
 
 from __future__ import annotations
 
-from tagstrip.core.rules import AccessKeyVariables, ProviderApi, Vendor
+from tagstrip.domain.rules import AccessKeyVariables, ProviderApi, Vendor
 from tagstrip.providers.huawei.ecs import HuaweiEcs
 
 __all__ = ["VENDOR", "default_endpoint"]

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from tagstrip.core.calls import ProviderReply, gone_or_raise, http_retry_after
-from tagstrip.core.models import PlannedCall, Tag
-from tagstrip.core.readphase import TagPage, unexpected_answer
-from tagstrip.core.settings import Settings
+from tagstrip.domain.models import PlannedCall, Tag
+from tagstrip.domain.readphase import TagPage, unexpected_answer
 from tagstrip.providers.huawei import default_endpoint
 from tagstrip.providers.huawei.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.huawei.signing import SdkHmacSha256Auth
+from tagstrip.runtime.calls import ProviderReply, gone_or_raise, http_retry_after
+
+if TYPE_CHECKING:  # the client is handed the settings; the registry imports it by name
+    from tagstrip.runtime.settings import Settings
 
 __all__ = ["HuaweiEcsClient"]
 

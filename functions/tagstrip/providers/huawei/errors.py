@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from tagstrip.core.calls import error_body, transient_status
-from tagstrip.core.errors import ProviderError
+from tagstrip.domain.errors import ProviderError
+from tagstrip.runtime.calls import error_body, transient_status
 
 __all__ = ["GONE_CODES", "parse_error", "request_id_of"]
 

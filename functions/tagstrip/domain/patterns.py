@@ -31,7 +31,7 @@ import fnmatch
 import re
 from typing import TYPE_CHECKING, Any
 
-from tagstrip.core.errors import FieldError, Location
+from tagstrip.domain.errors import FieldError, Location
 
 if TYPE_CHECKING:
     import sre_parse as _parser  # typeshed describes the parser under this name only

@@ -138,8 +138,8 @@ def scrub(text: str, forms: tuple[str, ...]) -> str:
 @cache
 def configured_secret_forms() -> tuple[str, ...]:
     """The forms of the secrets the environment configures, read once per process like the
-    settings: `tagstrip.core.settings.reset_settings()` forgets them too."""
-    from tagstrip.core.settings import configured_secrets  # which imports this module
+    settings: `tagstrip.runtime.settings.reset_settings()` forgets them too."""
+    from tagstrip.runtime.settings import configured_secrets  # which imports this module
 
     return secret_forms(configured_secrets())
 

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, create_model
 
-from tagstrip.core.errors import ConfigurationError
-from tagstrip.core.logging import configured_secret_forms
-from tagstrip.core.models import ProviderName
-from tagstrip.core.rules import Vendor
+from tagstrip.domain.errors import ConfigurationError
+from tagstrip.domain.models import ProviderName
+from tagstrip.domain.rules import Vendor
 from tagstrip.providers import APIS, VENDORS, vendor_of
+from tagstrip.runtime.logging import configured_secret_forms
 
 __all__ = [
     "FUNCTIONGRAPH_HEADERS",

@@ -2,25 +2,24 @@
 
 `plan_reads` is the plan of a request with a selector: the first read call of each resource
 (or batch of resources), with the request kept in `Plan.selection`. The executor sends those
-calls through the provider's client and hands each answer to `resolve`, which follows the
-vendor's paging, sorts every resource's tags with `decide`, and asks the provider spec for
-the write calls of what is left to remove: its per-call limits and value rules apply as for
-explicit tags, and a resource where nothing matches costs no write call at all.
+calls (`tagstrip.runtime.reads`), sorts every resource's tags with `decide`, and hands what
+is left to remove to `plan_writes`, which asks the provider spec for the write calls: its
+per-call limits and value rules apply as for explicit tags, and a resource where nothing
+matches costs no write call at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from tagstrip.core.concurrency import run_concurrently
-from tagstrip.core.errors import ProviderError
-from tagstrip.core.models import CallResult, Plan, PlannedCall, ResourceTags, Selector, Tag
-from tagstrip.core.models import TagRemovalRequest as Request
-from tagstrip.core.rules import ProviderSpec
-from tagstrip.core.selection import decide, describe
+from tagstrip.domain.errors import ProviderError
+from tagstrip.domain.models import CallResult, Plan, PlannedCall, ResourceTags, Selector, Tag
+from tagstrip.domain.models import TagRemovalRequest as Request
+from tagstrip.domain.rules import ProviderSpec
+from tagstrip.domain.selection import describe
 
-__all__ = ["Exchange", "TagPage", "plan_reads", "resolve", "unexpected_answer"]
+__all__ = ["Exchange", "TagPage", "plan_reads", "plan_writes", "unexpected_answer"]
 
 
 @dataclass(frozen=True)
@@ -58,54 +57,11 @@ def plan_reads(spec: ProviderSpec, request: Request) -> Plan:
     return plan.model_copy(update={"selection": request})
 
 
-def resolve(
-    plan: Plan, spec: ProviderSpec, exchange: Exchange, concurrency: int
-) -> tuple[Plan, list[CallResult]]:
-    """Run the reads of `plan` (a `plan_reads` plan) and plan the writes they call for."""
-    request = plan.selection
-    if request is None:
-        raise ValueError("resolve() needs the plan of a request with a selector")
-    chains = run_concurrently([_chain(call, exchange) for call in plan.calls], concurrency)
-    views = [
-        decide(request, owner, tags, spec.protected)
-        for chain in chains
-        for owner, tags in chain.found.items()
-    ]
-    return _plan_writes(plan, spec, request, views), [r for c in chains for r in c.results]
-
-
-@dataclass
-class _Chain:
-    """The pages of one read: every call's result, and the tags of a read that completed."""
-
-    results: list[CallResult] = field(default_factory=list)
-    found: dict[str | None, list[Tag]] = field(default_factory=dict)
-
-
-def _chain(first: PlannedCall, exchange: Exchange) -> Callable[[], _Chain]:
-    def read() -> _Chain:
-        chain = _Chain()
-        found: dict[str | None, list[Tag]] = {rid: [] for rid in first.resource_ids} or {None: []}
-        call: PlannedCall | None = first
-        while call is not None:
-            result, page = exchange(call)
-            chain.results.append(result)
-            if page is None:  # failed, or the resource is gone: nothing safe to plan from
-                return chain
-            for owner, tags in page.tags.items():
-                if owner in found:
-                    found[owner] += tags
-            call = page.next_call
-        chain.found = found
-        return chain
-
-    return read
-
-
-def _plan_writes(
+def plan_writes(
     reads: Plan, spec: ProviderSpec, request: Request, views: list[ResourceTags]
 ) -> Plan:
-    """One spec plan per set of resources that lose the same tags, merged into one plan."""
+    """The writes of a read phase (`views`: what it found): one spec plan per set of
+    resources that lose the same tags, merged into one plan."""
     groups: dict[tuple[Tag, ...], list[str]] = {}
     for view in views:
         if view.remove:

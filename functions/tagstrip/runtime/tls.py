@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import ssl
 
-from tagstrip.core.forksafe import ForkSafeLock
+from tagstrip.runtime.forksafe import ForkSafeLock
 
 __all__ = ["TrustStore", "ssl_context"]
 

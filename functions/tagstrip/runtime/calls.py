@@ -17,10 +17,10 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
-from tagstrip.core import tls
-from tagstrip.core.errors import ProviderError
-from tagstrip.core.models import PlannedCall
-from tagstrip.core.readphase import TagPage
+from tagstrip.domain.errors import ProviderError
+from tagstrip.domain.models import PlannedCall
+from tagstrip.domain.readphase import TagPage
+from tagstrip.runtime import tls
 
 __all__ = [
     "ProviderClient",

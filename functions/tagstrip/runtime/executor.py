@@ -8,11 +8,11 @@ full jitter, waiting at least what the provider's Retry-After asks, as long as t
 deadline allows; a 4xx that says the request is wrong is never retried. Every call yields a
 `CallResult`; a failed call never hides the others.
 
-A plan with a selector starts with read calls: `tagstrip.core.readphase.resolve` runs them
+A plan with a selector starts with read calls: `tagstrip.runtime.reads.resolve` runs them
 through the same runner (same client, signing, retries and deadline) and returns the write
 plan made from what they read; the reads are reported before the writes.
 
-Providers plug in through `tagstrip.core.calls.ProviderClient` (see
+Providers plug in through `tagstrip.runtime.calls.ProviderClient` (see
 `tagstrip.providers.make_client`).
 """
 
@@ -28,15 +28,16 @@ from typing import Any, Literal
 
 import httpx
 
-from tagstrip.core.calls import ProviderClient, ProviderReply, send, shared_transport
-from tagstrip.core.concurrency import run_concurrently
-from tagstrip.core.errors import ProviderError
-from tagstrip.core.logging import scrub, secret_forms
-from tagstrip.core.models import CallResult, Plan, PlannedCall, RequestResult
-from tagstrip.core.pipeline import OVER_BUDGET
-from tagstrip.core.readphase import TagPage, resolve
-from tagstrip.core.settings import Settings, get_settings
+from tagstrip.domain.errors import ProviderError
+from tagstrip.domain.models import CallResult, Plan, PlannedCall, RequestResult
+from tagstrip.domain.readphase import TagPage
+from tagstrip.domain.validation import OVER_BUDGET
 from tagstrip.providers import make_client, spec_for
+from tagstrip.runtime.calls import ProviderClient, ProviderReply, send, shared_transport
+from tagstrip.runtime.concurrency import run_concurrently
+from tagstrip.runtime.logging import scrub, secret_forms
+from tagstrip.runtime.reads import resolve
+from tagstrip.runtime.settings import Settings, get_settings
 
 __all__ = ["execute"]
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tagstrip.core.errors import FieldError
-from tagstrip.core.models import ResourceTags, Selector, Tag, TagRemovalRequest
-from tagstrip.core.patterns import compile_glob, compile_regex
+from tagstrip.domain.errors import FieldError
+from tagstrip.domain.models import ResourceTags, Selector, Tag, TagRemovalRequest
+from tagstrip.domain.patterns import compile_glob, compile_regex
 
 __all__ = ["Matcher", "check_selector", "decide", "describe"]
 

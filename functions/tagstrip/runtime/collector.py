@@ -1,10 +1,10 @@
 """The garbage collector around a cold start: paused while the first event loads, then resumed.
 
-The first event imports pydantic, httpx and the core: some 60,000 objects that live as long
-as the process. Collecting cycles while they are made frees nothing and cost a cold start
-about 30 ms, so `pause()` stops the collector when the entry points load and `resume()` starts
-it again once the first call has answered, freezing what exists so that no later collection
-walks it again (a full collection over that heap came every ~5,000 events).
+The first event imports pydantic, httpx and the domain: objects that live as long as the
+process. Collecting cycles while they are made frees nothing and slows a cold start, so
+`pause()` stops the collector when the entry points load and `resume()` starts it again once
+the first call has answered, freezing what exists so that no later collection walks it again
+(a full collection over that heap would otherwise recur for as long as the process serves).
 
 Only a pause of ours is undone: a host that runs with the collector off keeps it off. State is
 per process, not per import, so loading ``functions/main.py`` twice pauses once.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 
-from tagstrip.core.forksafe import ForkSafeLock
+from tagstrip.runtime.forksafe import ForkSafeLock
 
 __all__ = ["pause", "resume"]
 

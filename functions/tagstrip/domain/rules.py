@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar
 
-from tagstrip.core.errors import FieldError, Location
-from tagstrip.core.models import (
+from tagstrip.domain.errors import FieldError, Location
+from tagstrip.domain.models import (
     Plan,
     PlannedCall,
     ProviderName,
@@ -29,7 +29,7 @@ from tagstrip.core.models import (
     Tag,
     TagRemovalRequest,
 )
-from tagstrip.core.selection import check_selector
+from tagstrip.domain.selection import check_selector
 
 __all__ = [
     "OPTIONAL_FIELDS",

@@ -1,1 +1,0 @@
-"""The canonical model, its rules and the validate -> plan pipeline."""

@@ -1,0 +1,1 @@
+"""The process around the domain: settings, the executor and its transport, logging, start-up."""
