@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean package checkov checkov-venv openapi fuzz load
+.PHONY: demo test lint clean package checkov checkov-venv openapi diagram fuzz load
 
 $(STAMP): pyproject.toml
 	@echo "setting up .venv (first run only, about a minute)"
@@ -31,6 +31,10 @@ lint: $(STAMP)
 ## test: lint, then the whole test suite
 test: lint checkov
 	$(BIN)/pytest
+
+## diagram: regenerate docs/flow.svg (README's picture) from docs/flow.txt; plain Python
+diagram: $(STAMP)
+	$(BIN)/python scripts/diagram.py docs/flow.txt docs/flow.svg
 
 ## openapi: regenerate openapi.json (the webhook's contract) from the pydantic models
 openapi: $(STAMP)

@@ -273,9 +273,12 @@ class FakeCloudProcess:
 
 
 def server_env(cloud: FakeCloudProcess | None, **extra: str) -> dict[str, str]:
-    """The environment a served function runs with: the fake cloud's, the webhook secret."""
+    """The environment a served function runs with: the fake cloud's, the webhook secret, and
+    no trust store of this machine's (``SSL_CERT_FILE``/``SSL_CERT_DIR``), as on the
+    platforms: each subject loads the roots it ships with."""
     env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
+    for name in ("PYTHONPATH", "SSL_CERT_FILE", "SSL_CERT_DIR"):
+        env.pop(name, None)
     env.update(cloud.env if cloud else {})
     env.update(
         {

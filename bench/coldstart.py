@@ -17,12 +17,18 @@ one run so that the machine's drift hits each alike:
 - vendor SDK: the same removal written with alibabacloud-ecs20140526 (bench/apps/sdk_ecs.py).
 
 Also reported: tagstrip's cold start as packaged, without bytecode, against with it.
+
+The package carries tagstrip's TLS roots as a hashed directory (tagstrip/runtime/cacerts, made
+by scripts/package.py) where a checkout has none: the tagstrip subjects get the same
+directory, made the same way from certifi, through ``SSL_CERT_DIR``, so that they load their
+roots as deployed. The other subjects load certifi's bundle, as they would deployed.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +40,7 @@ from _common import (
     BOOTSTRAP,
     FUNCTIONS,
     MAIN,
+    ROOT,
     FakeCloudProcess,
     Figure,
     Series,
@@ -51,6 +58,9 @@ from _common import (
 )
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+sys.path.insert(0, str(ROOT))
+from scripts.package import CA_DIRECTORY, write_ca_directory
 
 RESOURCE = "i-coldstart01"
 REAL = json.dumps(ecs_event([RESOURCE])).encode()
@@ -151,19 +161,29 @@ def _runtime_files() -> Iterator[tuple[Path, Path]]:
             yield Path(str(distribution.locate_file(file))), Path(str(file))
 
 
+def packaged_roots(scratch: Path) -> dict[str, str]:
+    """The environment that gives tagstrip its roots as the package ships them."""
+    import certifi
+
+    directory = scratch / CA_DIRECTORY
+    write_ca_directory(Path(certifi.where()), directory)
+    return {"SSL_CERT_DIR": str(directory)}
+
+
 def main() -> None:
     args = parser(__doc__ or "").parse_args()
     rounds = 1 if args.smoke else 11
     real, dry_run = answered("ok"), answered("dry_run")
     floor = APPS / "floor.py"
-    with FakeCloudProcess() as cloud:
+    with FakeCloudProcess() as cloud, tempfile.TemporaryDirectory() as scratch:
         cloud.seed(ecs_seed([RESOURCE]))
         env = server_env(cloud)
+        packaged = {**env, **packaged_roots(Path(scratch))}
         subjects = {
-            "tagstrip": cold_start(MAIN, "remove_tags_http", env, REAL, real),
+            "tagstrip": cold_start(MAIN, "remove_tags_http", packaged, REAL, real),
             "floor": cold_start(floor, "floor", env, REAL, real),
             "hello": cold_start(APPS / "hello.py", "hello", env, REAL, _hello),
-            "tagstrip_dry": cold_start(MAIN, "remove_tags_http", env, DRY_RUN, dry_run),
+            "tagstrip_dry": cold_start(MAIN, "remove_tags_http", packaged, DRY_RUN, dry_run),
             "floor_dry": cold_start(floor, "floor", env, DRY_RUN, dry_run),
             "sdk": cold_start(APPS / "sdk_ecs.py", "remove_tags", env, REAL, real),
         }

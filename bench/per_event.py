@@ -51,12 +51,12 @@ def bare_calls(batch: int) -> Callable[[], float]:
     import httpx
 
     from tagstrip.providers import make_client
-    from tagstrip.runtime.planning import plan_request, validate_request
     from tagstrip.runtime.settings import get_settings
+    from tagstrip.runtime.wiring import validation
 
     settings = get_settings()
     client: Any = make_client("aliyun-ecs", settings)
-    [call] = plan_request(validate_request(ecs_event([RESOURCE]))).calls
+    [call] = validation().plan(validation().request(ecs_event([RESOURCE]))).calls
     http = httpx.Client()
 
     def sign() -> httpx.Request:

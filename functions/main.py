@@ -65,17 +65,17 @@ def remove_tags_http(request: flask.Request) -> flask.Response:
 @functions_framework.cloud_event
 @_collecting
 def remove_tags_event(event: CloudEvent) -> None:
-    from tagstrip.handlers import delivery
+    from tagstrip.handlers import queue
 
-    delivery.deliver_cloud_event(event.get_attributes(), event.get_data())
+    queue.deliver_cloud_event(event.get_attributes(), event.get_data())
 
 
 @functions_framework.http
 @_collecting
 def remove_tags_queue(request: flask.Request) -> flask.Response:
-    from tagstrip.handlers import delivery
+    from tagstrip.handlers import queue
 
-    return delivery.handle_queue(request)
+    return queue.handle_queue(request)
 
 
 @_collecting

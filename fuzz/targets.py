@@ -12,17 +12,20 @@ hypothesis (``python fuzz/run.py --hypothesis``).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 
+from tagstrip.domain import pipeline
 from tagstrip.domain.errors import InvalidRequest, Unauthorized
 from tagstrip.domain.models import TagRemovalRequest
+from tagstrip.domain.outcomes import Accepted, Adapted, Rejected
 from tagstrip.handlers.http import HttpProblem, parse_json
-from tagstrip.runtime.planning import plan_request
-from tagstrip.sources import Accepted, Rejected, ticketing
-from tagstrip.sources.delivery import adapt_delivery
+from tagstrip.runtime.wiring import validation
+from tagstrip.sources import webhook
+from tagstrip.sources.envelopes import adapt_delivery
 from tagstrip.sources.webhook_auth import DeliveryLog, WebhookVerifier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,13 +46,11 @@ def one_input(data: bytes) -> None:
     payload = _webhook_body(data)
     if payload is not _NOTHING:
         _ticketing(payload)
-    for outcome in adapt_delivery(data, environ=ENVIRON):
-        _check_outcome(outcome)
+    _check_outcomes(adapt_delivery(data, environ=ENVIRON))
     header, _, body = data.partition(b"\n")
     ce_headers = {"ce-specversion": "1.0", "ce-id": "f", "ce-source": "//fuzz"}
     ce_headers["ce-type"] = header.decode("latin-1")
-    for outcome in adapt_delivery(body, ce_headers, environ=ENVIRON):
-        _check_outcome(outcome)
+    _check_outcomes(adapt_delivery(body, ce_headers, environ=ENVIRON))
     _verify(header.decode("latin-1"), body)
 
 
@@ -63,24 +64,26 @@ def _webhook_body(data: bytes) -> Any:
 
 def _ticketing(payload: Any) -> None:
     try:
-        outcome = ticketing.adapt(payload, environ=ENVIRON)
+        event = webhook.adapt(payload, environ=ENVIRON)
     except InvalidRequest as exc:
         _check_refusal(exc)
         return
-    _check_outcome(outcome)
+    _check_outcomes([event])
 
 
-def _check_outcome(outcome: object) -> None:
-    if isinstance(outcome, Rejected):
-        _check_refusal(outcome.error)
-    elif isinstance(outcome, Accepted):
-        for request in outcome.requests:
-            _plan(request)
-    json.dumps(outcome.to_dict() if hasattr(outcome, "to_dict") else None)
+def _check_outcomes(delivery: Sequence[Adapted | Rejected]) -> None:
+    """The events validated as the pipeline does; the valid requests planned."""
+    for outcome in pipeline.validate(delivery, validation()):
+        if isinstance(outcome, Rejected):
+            _check_refusal(outcome.error)
+        elif isinstance(outcome, Accepted):
+            for request in outcome.requests:
+                _plan(request)
+        json.dumps(outcome.to_dict())
 
 
 def _plan(request: TagRemovalRequest) -> None:
-    plan = plan_request(request.model_copy(update={"dry_run": True}))
+    plan = validation().plan(request.model_copy(update={"dry_run": True}))
     assert plan.provider == request.provider
     json.loads(plan.model_dump_json())
 

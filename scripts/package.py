@@ -19,14 +19,21 @@ PACKAGE_PYTHON_BIN when set, else the build interpreter, python3.X on PATH, pyen
 whichever first runs as that version. With none the build stops (exit 2) before writing.
 The .pyc files are checked-hash, so builds stay byte-identical and an edited source is still
 noticed.
+The zip and the container context also carry tagstrip/runtime/cacerts/: certifi's roots as a
+hashed directory (one file per certificate, named by OpenSSL's subject hash, as
+`openssl rehash` names them), which tagstrip/runtime/tls.py loads instead of the bundle:
+OpenSSL then reads only the root a handshake needs, instead of parsing every root when the
+first call's context is made.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
+import ssl
 import stat
 import subprocess
 import sys
@@ -45,6 +52,8 @@ _EXCLUDED_SUFFIXES = (".pyc", ".egg-info", ".dist-info-tmp")
 # Zip entries carry a fixed date so two builds of the same tree are byte-identical.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _EXECUTABLES = {"bootstrap"}
+#: Where tagstrip/runtime/tls.py looks for the hashed CA directory, relative to the zip root.
+CA_DIRECTORY = "tagstrip/runtime/cacerts"
 
 
 def runtime_requirements() -> list[str]:
@@ -159,6 +168,95 @@ def _compiled_tree_files(base: Path) -> Iterator[tuple[Path, str]]:
             yield path, relative.as_posix()
 
 
+def _element(der: bytes, offset: int) -> tuple[int, int, int]:
+    """(tag, start of content, end) of the DER element at `offset`."""
+    tag, length, start = der[offset], der[offset + 1], offset + 2
+    if length & 0x80:
+        size = length & 0x7F
+        length, start = int.from_bytes(der[start : start + size], "big"), start + size
+    return tag, start, start + length
+
+
+def _children(der: bytes, start: int, end: int) -> Iterator[tuple[int, int, int, int]]:
+    """(tag, offset, start of content, end) of each element between `start` and `end`."""
+    offset = start
+    while offset < end:
+        tag, content, stop = _element(der, offset)
+        yield tag, offset, content, stop
+        offset = stop
+
+
+def _encode(tag: int, content: bytes) -> bytes:
+    """One DER element: tag, definite length, content."""
+    size = len(content)
+    if size < 0x80:
+        return bytes((tag, size)) + content
+    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes((tag, 0x80 | len(length))) + length + content
+
+
+#: String types OpenSSL canonicalizes in names (ASN1_MASK_CANON), with how each decodes;
+#: any other type is hashed as encoded.
+_CANON_STRINGS = {
+    0x0C: "utf-8",  # UTF8String
+    0x13: "latin-1",  # PrintableString
+    0x14: "latin-1",  # T61String, read as Latin-1 by OpenSSL
+    0x16: "latin-1",  # IA5String
+    0x1A: "latin-1",  # VisibleString
+    0x1C: "utf-32-be",  # UniversalString
+    0x1E: "utf-16-be",  # BMPString
+}
+_UTF8STRING = 0x0C
+_SET, _SEQUENCE = 0x31, 0x30
+
+
+def _canonical_value(der: bytes, offset: int) -> bytes:
+    """An attribute value as OpenSSL's x509_name_canon writes it: strings as UTF8String,
+    trimmed, inner whitespace runs made one space, ASCII lowercased."""
+    tag, start, end = _element(der, offset)
+    if tag not in _CANON_STRINGS:
+        return der[offset:end]
+    text = der[start:end].decode(_CANON_STRINGS[tag]).encode("utf-8")
+    return _encode(_UTF8STRING, b" ".join(text.split()).lower())
+
+
+def subject_hash(certificate: bytes) -> str:
+    """OpenSSL's X509_NAME_hash of a DER certificate's subject (`openssl x509 -hash`): the
+    first four bytes of the SHA-1 of the canonical encoding of its RDNs, little-endian."""
+    _, start, end = _element(der := certificate, 0)
+    _, start, end = _element(der, start)  # tbsCertificate
+    fields = [(tag, offset) for tag, offset, _, _ in _children(der, start, end)]
+    if fields[0][0] == 0xA0:  # [0] version, absent from v1 certificates
+        fields = fields[1:]
+    _, subject = fields[4]  # serial, signature, issuer, validity, subject
+    _, start, end = _element(der, subject)
+    canonical = b""
+    for _, _, rdn_start, rdn_end in _children(der, start, end):
+        attributes = []
+        for _, _, attr_start, attr_end in _children(der, rdn_start, rdn_end):
+            (_, oid, _, oid_end), (_, value, _, _) = _children(der, attr_start, attr_end)
+            pair = der[oid:oid_end] + _canonical_value(der, value)
+            attributes.append(_encode(_SEQUENCE, pair))
+        canonical += _encode(_SET, b"".join(sorted(attributes)))  # DER orders a SET OF
+    return f"{int.from_bytes(hashlib.sha1(canonical).digest()[:4], 'little'):08x}"
+
+
+def write_ca_directory(bundle: Path, directory: Path) -> int:
+    """Split the PEM `bundle` into `directory`, one certificate per file named
+    ``<subject hash>.<n>`` as OpenSSL's capath lookup expects; returns how many."""
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    marker = "-----END CERTIFICATE-----"
+    blocks = bundle.read_text(encoding="ascii").split(marker)[:-1]
+    counts: dict[str, int] = {}
+    for block in blocks:
+        pem = block[block.index("-----BEGIN CERTIFICATE-----") :] + marker + "\n"
+        name = subject_hash(ssl.PEM_cert_to_DER_cert(pem))
+        counts[name] = counts.get(name, -1) + 1
+        (directory / f"{name}.{counts[name]}").write_text(pem, encoding="ascii")
+    return len(blocks)
+
+
 def write_zip(destination: Path, files: list[tuple[Path, str]]) -> None:
     """A deterministic zip; bootstrap keeps its executable bit (FunctionGraph runs it)."""
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -170,8 +268,9 @@ def write_zip(destination: Path, files: list[tuple[Path, str]]) -> None:
             archive.writestr(info, path.read_bytes())
 
 
-def build_container_context(context: Path, requirements: list[str]) -> None:
-    """dist/container: the repo-root Dockerfile, requirements.txt and app/ (functions/)."""
+def build_container_context(context: Path, requirements: list[str], ca_directory: Path) -> None:
+    """dist/container: the repo-root Dockerfile, requirements.txt and app/ (functions/ and the
+    hashed CA directory `ca_directory`)."""
     shutil.rmtree(context, ignore_errors=True)
     (context / "app").mkdir(parents=True)
     shutil.copy2(ROOT / "Dockerfile", context / "Dockerfile")
@@ -180,6 +279,7 @@ def build_container_context(context: Path, requirements: list[str]) -> None:
         target = context / "app" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
+    shutil.copytree(ca_directory, context / "app" / CA_DIRECTORY)
 
 
 def build(dist: Path, *, native: bool, python: str, interpreter: str) -> Path:
@@ -192,11 +292,12 @@ def build(dist: Path, *, native: bool, python: str, interpreter: str) -> Path:
     for path, name in source_files():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, site / name)
+    write_ca_directory(site / "certifi" / "cacert.pem", site / CA_DIRECTORY)
     compile_bytecode(site, interpreter)
     zip_path = dist / ZIP_NAME
     write_zip(zip_path, list(_compiled_tree_files(site)))
+    build_container_context(dist / "container", requirements, site / CA_DIRECTORY)
     shutil.rmtree(site)
-    build_container_context(dist / "container", requirements)
     requirements_txt = dist / "container" / "requirements.txt"
     write_zip(dist / SOURCE_ZIP_NAME, [*source_files(), (requirements_txt, "requirements.txt")])
     return zip_path

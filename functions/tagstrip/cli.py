@@ -25,13 +25,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from tagstrip.domain import pipeline
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest, printable
-from tagstrip.runtime.planning import plan_request
+from tagstrip.domain.outcomes import Adapted, Ignored, Rejected
 from tagstrip.runtime.settings import get_settings, reset_settings
-from tagstrip.sources import lifecycle, ticketing
+from tagstrip.runtime.wiring import validation
+from tagstrip.sources import lifecycle, webhook
 from tagstrip.sources._wire import document
-from tagstrip.sources.delivery import adapt_delivery, shape_of
-from tagstrip.sources.outcome import Ignored, Outcome, Rejected
+from tagstrip.sources.envelopes import adapt_delivery, shape_of
 
 __all__ = [
     "UsageError",
@@ -86,6 +87,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _run_local(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The commands that run on the test kit (each imports it here, never at module level)."""
     if args.command == "invoke":
+        # httpx's own command line (click, rich where installed) is never used here: an
+        # entry of None makes httpx's import of it fail, which httpx expects.
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
         from tagstrip_testkit.harness.local import invoke
 
         return invoke(load_json(args.event), dry_run=args.dry_run, out=out, err=err)
@@ -155,20 +159,24 @@ def check_configuration() -> None:
     if settings.rules:
         lifecycle.load_rules(settings.rules)
     if settings.webhook_mapping:
-        ticketing.load_mapping(settings.webhook_mapping)
+        webhook.load_mapping(settings.webhook_mapping)
 
 
-def adapt_event(body: Any, *, dry_run: bool) -> list[Outcome | Rejected]:
-    """What the functions make of an event file: requests and ticketing payloads as the
-    webhook takes them, every other delivery as the queue target does. A dry run consents
-    to account scope, since it makes no call."""
+def adapt_event(body: Any, *, dry_run: bool) -> list[pipeline.Admitted]:
+    """What the functions make of an event file, validated: requests and ticketing payloads
+    as the webhook takes them, every other delivery as the queue target does. A dry run
+    consents to account scope, since it makes no call."""
     with environment(ACCOUNT_SCOPE if dry_run else {}):
-        if is_webhook_body(body):
-            try:
-                return [ticketing.adapt(body)]
-            except InvalidRequest as exc:
-                return [Rejected("request", None, exc)]
+        return pipeline.validate(_adapted(body), validation())
+
+
+def _adapted(body: Any) -> list[Adapted | Rejected]:
+    if not is_webhook_body(body):
         return adapt_delivery(body)
+    try:
+        return [webhook.adapt(body)]
+    except InvalidRequest as exc:
+        return [Rejected("request", None, exc)]
 
 
 def is_webhook_body(body: Any) -> bool:
@@ -208,7 +216,7 @@ def _plan(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
             elif isinstance(outcome, Ignored):
                 err.write(f"{path}: ignored: {printable(outcome.reason)}\n")
             else:
-                plans += [plan_request(request) for request in outcome.requests]
+                plans += [validation().plan(request) for request in outcome.requests]
     if plans or status == EXIT_OK:
         out.write(json.dumps([p.model_dump(mode="json") for p in plans], indent=2) + "\n")
     return status

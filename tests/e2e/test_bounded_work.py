@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
+from tagstrip.domain import pipeline
+from tagstrip.domain.outcomes import Accepted
 from tagstrip.handlers.http import json_chunks
-from tagstrip.handlers.report import carry_out
-from tagstrip.runtime.planning import validate_batch
 from tagstrip.runtime.settings import reset_settings
-from tagstrip.sources.outcome import Accepted
+from tagstrip.runtime.wiring import validation, wiring
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import ROOT, Client, tags_of
 from tests.e2e.test_deliveries import binary_event, post_json
@@ -300,7 +300,9 @@ def test_the_largest_answer_is_written_in_pieces_as_pydantic_writes_it_whole() -
     """Models and lists are written piece by piece, never the whole answer at once, with
     the bytes pydantic gives for the whole (the public JSON does not change)."""
     body = json.loads(WORST_CASES["largest dry run"][1]())
-    payload = carry_out(Accepted("request", None, tuple(validate_batch(body)))).payload()
+    accepted = Accepted("request", None, tuple(validation().batch(body)))
+    [report] = pipeline.carry_out([accepted], wiring())
+    payload = report.payload()
     chunks = list(json_chunks(payload))
     whole = TypeAdapter(Any).dump_json(payload)
     assert b"".join(chunks) == whole

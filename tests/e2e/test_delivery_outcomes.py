@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tagstrip.handlers.delivery import DeliverAgain
+from tagstrip.handlers.flows import DeliverAgain
 from tagstrip.runtime.settings import reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import Client, load_event, signed_headers

@@ -19,7 +19,7 @@ from typing import Any
 import functions_framework
 import pytest
 
-from tagstrip.handlers.delivery import DeliverAgain
+from tagstrip.handlers.flows import DeliverAgain
 from tagstrip.runtime.settings import reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud, JournalEntry
 from tests.e2e.conftest import MAIN, Client, load_event, signed_headers, tags_of

@@ -21,8 +21,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tagstrip.handlers.delivery import DeliverAgain
-from tagstrip.runtime import executor
+from tagstrip.handlers.flows import DeliverAgain
+from tagstrip.runtime import calls
 from tagstrip.runtime.logging import JsonFormatter
 from tagstrip.runtime.settings import reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud
@@ -91,7 +91,7 @@ def capture(cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> Iterator[Captu
             return super().handle_request(request)
 
     transport = Recording()
-    monkeypatch.setattr(executor, "shared_transport", lambda: transport)
+    monkeypatch.setattr(calls, "shared_transport", lambda: transport)
     loggers = [logging.getLogger(), logging.getLogger("tagstrip")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:

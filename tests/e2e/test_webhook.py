@@ -246,3 +246,18 @@ def test_jira_preset_acts_on_done_and_ignores_other_transitions(
         load_event("jira/issue-moved-to-done.json"), **{"X-Atlassian-Webhook-Identifier": "d-1"}
     )
     assert again.json["status"] == "duplicate"
+
+
+def test_a_jira_webhook_without_a_mapping_says_how_to_map_it(
+    post_signed: Post, cloud: FakeCloud
+) -> None:
+    """A ticketing payload sent while no mapping is set is not a request missing a field:
+    the refusal names the variable that maps it."""
+    response = post_signed(load_event("jira/issue-moved-to-done.json"))
+    assert response.status_code == 400, response.json
+    [error] = response.json["errors"]
+    assert error["path"] == "provider"
+    assert error["message"].startswith("the body is neither a canonical request")
+    assert "set TAGSTRIP_WEBHOOK_MAPPING (e.g. preset:jira) to map it" in error["message"]
+    assert "is required" not in error["message"]
+    assert len(cloud.journal) == 0

@@ -14,8 +14,8 @@ import yaml
 from pydantic import ValidationError
 
 from tagstrip.cli import main
-from tagstrip.runtime.planning import plan_request, validate_batch
 from tagstrip.runtime.settings import get_settings, reset_settings
+from tagstrip.runtime.wiring import validation
 from tagstrip_testkit.fakecloud import ENDPOINT_VARIABLES, FakeCloud
 from tagstrip_testkit.fakecloud.standalone import serve
 
@@ -46,8 +46,8 @@ def test_fixture_points_tagstrip_at_the_fake(fake_cloud: FakeCloud) -> None:
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_seed_holds_what_every_sample_event_names(seeded_cloud: FakeCloud, path: Path) -> None:
     backends = seeded_cloud.backends
-    for request in validate_batch(json.loads(path.read_text())):
-        for call in plan_request(request).calls:
+    for request in validation().batch(json.loads(path.read_text())):
+        for call in validation().plan(request).calls:
             for rid in call.resource_ids:
                 if call.provider == "aliyun-ecs":
                     resource = backends.aliyun_ecs.resources(str(call.region))[rid]

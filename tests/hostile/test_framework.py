@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from tagstrip.handlers import delivery, framework
+from tagstrip.handlers import framework, queue
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.hostile.conftest import FC_HEADERS, Client, Journal, answer_json
 
@@ -51,7 +51,7 @@ def test_a_bug_of_ours_is_500_so_the_event_is_delivered_again(
     def broken(*args: object) -> None:
         raise RuntimeError("a bug with a detail that must stay in the logs")
 
-    monkeypatch.setattr(delivery, "deliver_cloud_event", broken)
+    monkeypatch.setattr(queue, "deliver_cloud_event", broken)
     with caplog.at_level(logging.ERROR, logger="tagstrip"):
         response = events.post(
             "/", data=b"{}", headers={**EVENT, "Content-Type": "application/json"}

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest
-from tagstrip.sources import Accepted, Ignored, Rejected, cloudevent
+from tagstrip.domain.outcomes import Accepted, Ignored, Rejected
+from tagstrip.sources import cloudevent
+from tests.sources.helpers import admitted, validated
 
 from .helpers import CANONICAL_ECS, RULES_ENV, load, paths
 
@@ -21,7 +23,7 @@ def event(**changes: Any) -> dict[str, Any]:
 
 
 def test_request_type_carries_a_canonical_request() -> None:
-    outcome = cloudevent.adapt_structured(event())
+    outcome = admitted(cloudevent.adapt_structured(event()))
     assert isinstance(outcome, Accepted)
     assert (outcome.source, outcome.event_id) == ("cloudevent", "e-1")
 
@@ -29,9 +31,9 @@ def test_request_type_carries_a_canonical_request() -> None:
 def test_data_base64_is_decoded_when_data_is_absent() -> None:
     encoded = base64.b64encode(json.dumps(CANONICAL_ECS).encode()).decode()
     body = {**ATTRIBUTES, "data_base64": encoded}
-    assert cloudevent.adapt_structured(body).source == "cloudevent"
+    assert admitted(cloudevent.adapt_structured(body)).source == "cloudevent"
     with pytest.raises(InvalidRequest) as caught:
-        cloudevent.adapt_structured({**body, "data": CANONICAL_ECS})
+        admitted(cloudevent.adapt_structured({**body, "data": CANONICAL_ECS}))
     assert paths(caught.value) == ["data_base64"]
 
 
@@ -49,22 +51,22 @@ def test_malformed_cloudevents_are_refused_at_the_attribute(
     body: object, expected: list[str]
 ) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        cloudevent.adapt_structured(body)
+        admitted(cloudevent.adapt_structured(body))
     assert paths(caught.value)[: len(expected)] == expected
 
 
 def test_functions_framework_attributes_and_data() -> None:
     sample = load("pubsub/eventarc-native-ecs.json")
     attributes = {k: v for k, v in sample.items() if k != "data"}
-    outcome = cloudevent.adapt_event(attributes, sample["data"])
+    outcome = admitted(cloudevent.adapt_event(attributes, sample["data"]))
     assert (outcome.source, outcome.event_id) == ("eventarc", "9147365428376531")
 
 
 def test_data_still_in_bytes_is_read_as_json() -> None:
-    outcome = cloudevent.adapt_event(ATTRIBUTES, json.dumps(CANONICAL_ECS).encode())
+    outcome = admitted(cloudevent.adapt_event(ATTRIBUTES, json.dumps(CANONICAL_ECS).encode()))
     assert isinstance(outcome, Accepted)
     with pytest.raises(InvalidRequest) as caught:
-        cloudevent.adapt_event(ATTRIBUTES, bytearray(b"\x00"))
+        admitted(cloudevent.adapt_event(ATTRIBUTES, bytearray(b"\x00")))
     assert paths(caught.value) == ["data"]
 
 
@@ -72,7 +74,7 @@ def test_binary_mode_reads_ce_headers_in_any_case() -> None:
     sample = load("pubsub/eventarc-native-ecs.json")
     headers = {"Ce-Id": "b-1", "ce-source": sample["source"], "CE-SPECVERSION": "1.0"}
     headers |= {"ce-type": sample["type"], "Content-Type": "application/json"}
-    outcome = cloudevent.adapt_binary(headers, json.dumps(sample["data"]).encode())
+    outcome = admitted(cloudevent.adapt_binary(headers, json.dumps(sample["data"]).encode()))
     assert (outcome.source, outcome.event_id) == ("eventarc", "b-1")
 
 
@@ -86,14 +88,14 @@ def test_binary_mode_reads_ce_headers_in_any_case() -> None:
 )
 def test_binary_refusals(headers: dict[str, str], body: bytes, expected: str) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        cloudevent.adapt_binary(headers, body)
+        admitted(cloudevent.adapt_binary(headers, body))
     assert paths(caught.value)[0].startswith(expected)
 
 
 def test_batch_reports_each_element_and_keeps_the_good_ones() -> None:
     good = load("mns/queue-cloudevents.json")
     bad = {**good[0], "id": "bad-1", "data": {"messageBody": "{"}}
-    results = cloudevent.adapt_batch([good[0], bad, 7, good[1]])
+    results = validated(cloudevent.adapt_batch([good[0], bad, 7, good[1]]))
     assert [type(r).__name__ for r in results] == ["Accepted", "Rejected", "Rejected", "Accepted"]
     rejected = results[1]
     assert isinstance(rejected, Rejected)
@@ -106,19 +108,21 @@ def test_batch_reports_each_element_and_keeps_the_good_ones() -> None:
 @pytest.mark.parametrize("body", [[], {}, "[]"])
 def test_batch_must_be_a_non_empty_array(body: object) -> None:
     with pytest.raises(InvalidRequest):
-        cloudevent.adapt_batch(body)
+        validated(cloudevent.adapt_batch(body))
 
 
 def test_other_types_are_lifecycle_events() -> None:
     stopped = load("eventbridge/ecs-instance-stopped.json")
-    assert isinstance(cloudevent.adapt_structured(stopped, environ=RULES_ENV), Accepted)
+    assert isinstance(admitted(cloudevent.adapt_structured(stopped, environ=RULES_ENV)), Accepted)
     running = load("eventbridge/ecs-instance-running.json")
-    assert isinstance(cloudevent.adapt_structured(running, environ=RULES_ENV), Ignored)
+    assert isinstance(admitted(cloudevent.adapt_structured(running, environ=RULES_ENV)), Ignored)
 
 
 def test_lifecycle_event_without_rules_names_the_variable() -> None:
     with pytest.raises(ConfigurationError) as caught:
-        cloudevent.adapt_structured(load("eventbridge/ecs-instance-stopped.json"), environ={})
+        admitted(
+            cloudevent.adapt_structured(load("eventbridge/ecs-instance-stopped.json"), environ={})
+        )
     assert caught.value.variable == "TAGSTRIP_RULES"
     assert "TAGSTRIP_RULES" in str(caught.value)
 
@@ -152,6 +156,8 @@ def test_what_the_cloudevents_sdk_hands_functions_framework(mode: str) -> None:
         headers["Content-Type"] = sample["datacontenttype"]
         body = json.dumps(sample["data"]).encode()
     received = from_http(headers, body)
-    outcome = cloudevent.adapt_event(received.get_attributes(), received.data, environ=RULES_ENV)
+    outcome = admitted(
+        cloudevent.adapt_event(received.get_attributes(), received.data, environ=RULES_ENV)
+    )
     assert isinstance(outcome, Accepted)
     assert outcome.matched == ("ecs-stopped-drop-on-call",)

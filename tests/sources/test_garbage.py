@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from tagstrip.domain.errors import InvalidRequest, Unauthorized
-from tagstrip.sources import Accepted, Ignored, Rejected, cloudevent, mns, pubsub, ticketing
-from tagstrip.sources.delivery import adapt_delivery
+from tagstrip.domain.outcomes import Accepted, Ignored, Rejected
+from tagstrip.sources import cloudevent, mns, pubsub, webhook
+from tagstrip.sources.envelopes import adapt_delivery
 from tagstrip.sources.webhook_auth import DeliveryLog, Verified, WebhookVerifier, sign
+from tests.sources.helpers import admitted, validated
 
 from .helpers import RULES_ENV
 
@@ -67,31 +69,35 @@ def attempt(call: Callable[[], T]) -> T | InvalidRequest | Unauthorized:
 @settings(max_examples=300)
 @given(st.binary(max_size=200) | st.text(max_size=200))
 def test_any_bytes(body: bytes | str) -> None:
-    assert all(isinstance(r, RESULTS) for r in adapt_delivery(body, environ=RULES_ENV))
+    assert all(isinstance(r, RESULTS) for r in validated(adapt_delivery(body, environ=RULES_ENV)))
 
 
 @settings(max_examples=300)
 @given(json_values | shaped | cloudevents | st.lists(cloudevents | shaped, max_size=3))
 def test_any_parsed_json(body: Any) -> None:
-    assert all(isinstance(r, RESULTS) for r in adapt_delivery(body, environ=RULES_ENV))
+    assert all(isinstance(r, RESULTS) for r in validated(adapt_delivery(body, environ=RULES_ENV)))
 
 
 @given(st.dictionaries(st.sampled_from(["ce-id", "ce-type", "ce-source"]), st.text(max_size=8)))
 def test_any_binary_cloudevent(headers: dict[str, str]) -> None:
-    [result] = adapt_delivery(b"{}", {**headers, "ce-specversion": "1.0"}, environ=RULES_ENV)
+    [result] = validated(
+        adapt_delivery(b"{}", {**headers, "ce-specversion": "1.0"}, environ=RULES_ENV)
+    )
     assert isinstance(result, RESULTS)
 
 
 @given(st.binary(max_size=60) | json_values.map(lambda v: repr(v).encode()))
 def test_pubsub_data_that_is_valid_base64_of_garbage(raw: bytes) -> None:
     body = {"message": {"data": base64.b64encode(raw).decode()}, "subscription": "s"}
-    result = attempt(lambda: pubsub.adapt_push(body))
+    result = attempt(lambda: admitted(pubsub.adapt_push(body)))
     assert isinstance(result, Accepted | InvalidRequest)
 
 
 @given(shaped, st.sampled_from(["preset:jira", "preset:servicenow"]))
 def test_mapped_webhooks(body: Any, preset: str) -> None:
-    result = attempt(lambda: ticketing.adapt(body, environ={"TAGSTRIP_WEBHOOK_MAPPING": preset}))
+    result = attempt(
+        lambda: admitted(webhook.adapt(body, environ={"TAGSTRIP_WEBHOOK_MAPPING": preset}))
+    )
     assert isinstance(result, Accepted | Ignored | InvalidRequest)
 
 

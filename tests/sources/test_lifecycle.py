@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest
-from tagstrip.sources import Accepted, Ignored, lifecycle
+from tagstrip.domain.outcomes import Accepted, Ignored
+from tagstrip.sources import lifecycle
+from tests.sources.helpers import admitted
 
 from .helpers import RULES, RULES_ENV, load, paths
 
@@ -50,7 +52,7 @@ def test_rules_are_compiled_once_per_file_version(tmp_path: Path) -> None:
     os.utime(path, ns=(1, 1))
     changed = lifecycle.load_rules(path)
     assert changed is not first
-    outcome = lifecycle.adapt_cloudevent(stopped(), environ={"TAGSTRIP_RULES": str(path)})
+    outcome = admitted(lifecycle.adapt_cloudevent(stopped(), environ={"TAGSTRIP_RULES": str(path)}))
     assert isinstance(outcome, Accepted)
     assert [t.key for t in outcome.requests[0].tags] == ["owner", "env"]
 
@@ -59,7 +61,7 @@ def test_json_rules_file(tmp_path: Path) -> None:
     import yaml
 
     env = write(tmp_path, json.dumps(yaml.safe_load(STOPPED_RULE)), "rules.json")
-    assert isinstance(lifecycle.adapt_cloudevent(stopped(), environ=env), Accepted)
+    assert isinstance(admitted(lifecycle.adapt_cloudevent(stopped(), environ=env)), Accepted)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +88,7 @@ def test_invalid_rules_files_name_the_file_and_rule(
 ) -> None:
     env = write(tmp_path, text)
     with pytest.raises(ConfigurationError) as caught:
-        lifecycle.adapt_cloudevent(stopped(), environ=env)
+        admitted(lifecycle.adapt_cloudevent(stopped(), environ=env))
     assert expected in str(caught.value)
     assert env["TAGSTRIP_RULES"] in str(caught.value)
     assert caught.value.variable == "TAGSTRIP_RULES"
@@ -99,11 +101,11 @@ def test_missing_rules_file(tmp_path: Path) -> None:
 
 def test_rules_not_set() -> None:
     with pytest.raises(ConfigurationError, match="set TAGSTRIP_RULES"):
-        lifecycle.adapt_cloudevent(stopped(), environ={"TAGSTRIP_RULES": " "})
+        admitted(lifecycle.adapt_cloudevent(stopped(), environ={"TAGSTRIP_RULES": " "}))
 
 
 def test_no_matching_rule_is_ignored_not_an_error() -> None:
-    outcome = lifecycle.adapt_cloudevent(stopped(state="Starting"), environ=RULES_ENV)
+    outcome = admitted(lifecycle.adapt_cloudevent(stopped(state="Starting"), environ=RULES_ENV))
     assert isinstance(outcome, Ignored)
     assert str(RULES) in outcome.reason
 
@@ -112,14 +114,14 @@ def test_a_matching_rule_that_renders_a_bad_request_is_located_at_the_rule() -> 
     event = stopped()
     del event["data"]["resourceId"]
     with pytest.raises(InvalidRequest) as caught:
-        lifecycle.adapt_cloudevent(event, environ=RULES_ENV)
+        admitted(lifecycle.adapt_cloudevent(event, environ=RULES_ENV))
     assert paths(caught.value) == ["rules.ecs-stopped-drop-on-call.resource_ids"]
 
 
 def test_every_matching_rule_adds_a_request(tmp_path: Path) -> None:
     second = STOPPED_RULE.replace("rules:\n", "").replace("name: stopped", "name: also")
     env = write(tmp_path, STOPPED_RULE + second.replace("[owner]", "[env]"))
-    outcome = lifecycle.adapt_cloudevent(stopped(), environ=env)
+    outcome = admitted(lifecycle.adapt_cloudevent(stopped(), environ=env))
     assert isinstance(outcome, Accepted)
     assert outcome.matched == ("stopped", "also")
     assert [str(r.tags[0]) for r in outcome.requests] == ["owner", "env"]
@@ -131,7 +133,7 @@ def test_source_filter_and_condition_errors_do_not_match(tmp_path: Path) -> None
         STOPPED_RULE.replace("when:", "source: acs.other\n    when:")
         + "  - {name: typed, provider: aliyun-ecs, when: \"starts_with(data.state, 'S')\"}\n",
     )
-    outcome = lifecycle.adapt_cloudevent(stopped(state=7), environ=env)
+    outcome = admitted(lifecycle.adapt_cloudevent(stopped(state=7), environ=env))
     assert isinstance(outcome, Ignored)
 
 
@@ -141,7 +143,7 @@ def test_a_path_that_fails_to_evaluate_is_an_invalid_request(tmp_path: Path) -> 
         STOPPED_RULE.replace("{path: data.resourceId}", "{path: 'split(data.resourceId, `1`)'}"),
     )
     with pytest.raises(InvalidRequest) as caught:
-        lifecycle.adapt_cloudevent(stopped(), environ=env)
+        admitted(lifecycle.adapt_cloudevent(stopped(), environ=env))
     assert paths(caught.value) == ["rules.stopped.resource_ids"]
     assert "could not be evaluated" in caught.value.errors[0].message
 
@@ -152,21 +154,21 @@ def test_path_map_translates_and_drops_unknown_values(tmp_path: Path) -> None:
         "resource_type: {path: data.resourceType, map: {'ALIYUN::ECS::Instance': instance}}",
     )
     env = write(tmp_path, mapped)
-    assert isinstance(lifecycle.adapt_cloudevent(stopped(), environ=env), Accepted)
+    assert isinstance(admitted(lifecycle.adapt_cloudevent(stopped(), environ=env)), Accepted)
     with pytest.raises(InvalidRequest) as caught:
-        lifecycle.adapt_cloudevent(stopped(resourceType="ALIYUN::ECS::Disk"), environ=env)
+        admitted(lifecycle.adapt_cloudevent(stopped(resourceType="ALIYUN::ECS::Disk"), environ=env))
     assert paths(caught.value) == ["rules.stopped.resource_type"]
 
 
 def test_cts_request_given_as_json_text_or_object_matches_the_same_rule() -> None:
     event = load("cts/create-server-ci.json")
-    as_text = lifecycle.adapt_cts(event, environ=RULES_ENV)
+    as_text = admitted(lifecycle.adapt_cts(event, environ=RULES_ENV))
     event["cts"]["request"] = json.loads(event["cts"]["request"])
-    as_object = lifecycle.adapt_cts(event, environ=RULES_ENV)
+    as_object = admitted(lifecycle.adapt_cts(event, environ=RULES_ENV))
     assert isinstance(as_text, Accepted)
     assert as_text == as_object
     event["cts"]["request"] = json.dumps({"server": {"name": "prod-db-1"}})
-    assert isinstance(lifecycle.adapt_cts(event, environ=RULES_ENV), Ignored)
+    assert isinstance(admitted(lifecycle.adapt_cts(event, environ=RULES_ENV)), Ignored)
 
 
 @pytest.mark.parametrize(
@@ -182,7 +184,7 @@ def test_cts_refusals_are_located(change: dict[str, object], expected: list[str]
     event = load("cts/create-server-ci.json")
     event["cts"] |= change
     with pytest.raises(InvalidRequest) as caught:
-        lifecycle.adapt_cts(event, environ=RULES_ENV)
+        admitted(lifecycle.adapt_cts(event, environ=RULES_ENV))
     assert paths(caught.value) == expected
 
 
@@ -195,17 +197,21 @@ def test_eventgrid_cloudtrace_event_is_read_like_a_cts_trigger() -> None:
         "type": "ECS:CloudTrace:ApiCall",
         "data": trace,
     }
-    outcome = lifecycle.adapt_cloudevent(event, environ=RULES_ENV)
+    outcome = admitted(lifecycle.adapt_cloudevent(event, environ=RULES_ENV))
     assert isinstance(outcome, Accepted)
     assert outcome.matched == ("huawei-ci-server-created-drop-ci-run",)
     with pytest.raises(InvalidRequest) as caught:
-        lifecycle.adapt_cloudevent({**event, "data": {**trace, "request": "{"}}, environ=RULES_ENV)
+        admitted(
+            lifecycle.adapt_cloudevent(
+                {**event, "data": {**trace, "request": "{"}}, environ=RULES_ENV
+            )
+        )
     assert paths(caught.value) == ["data.request"]
 
 
 def test_importing_the_adapters_does_not_load_jmespath_or_yaml() -> None:
     code = (
-        "import sys, tagstrip.sources.delivery, tagstrip.sources.ticketing, "
+        "import sys, tagstrip.sources.envelopes, tagstrip.sources.webhook, "
         "tagstrip.sources.webhook_auth; "
         "print(sorted(m for m in ('jmespath', 'yaml') if m in sys.modules))"
     )

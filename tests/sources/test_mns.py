@@ -9,6 +9,7 @@ import pytest
 
 from tagstrip.domain.errors import InvalidRequest
 from tagstrip.sources import mns
+from tests.sources.helpers import admitted
 
 from .helpers import CANONICAL_ECS, load, paths
 
@@ -18,7 +19,9 @@ def topic(message: object, **extra: object) -> dict[str, Any]:
 
 
 def test_topic_ignores_attributes_given_as_extra_keys() -> None:
-    outcome = mns.adapt_topic(topic(json.dumps(CANONICAL_ECS), owner="cmdb", PublishTime=1))
+    outcome = admitted(
+        mns.adapt_topic(topic(json.dumps(CANONICAL_ECS), owner="cmdb", PublishTime=1))
+    )
     assert (outcome.source, outcome.event_id) == ("mns-topic", "M1")
     assert outcome.requests[0].tags[0].key == "owner"
 
@@ -35,20 +38,20 @@ def test_topic_ignores_attributes_given_as_extra_keys() -> None:
 )
 def test_topic_refusals_are_located(body: object, expected: list[str]) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        mns.adapt_topic(body)
+        admitted(mns.adapt_topic(body))
     assert paths(caught.value) == expected
 
 
 def test_stream_accepts_the_raw_body_as_text_or_bytes() -> None:
     text = json.dumps(CANONICAL_ECS)
     for body in (text, text.encode()):
-        outcome = mns.adapt_stream(body)
+        outcome = admitted(mns.adapt_stream(body))
         assert (outcome.source, outcome.event_id) == ("mns-stream", None)
         assert outcome.requests[0].provider == "aliyun-ecs"
 
 
 def test_stream_with_attributes() -> None:
-    outcome = mns.adapt_stream(load("mns/topic-stream-attrs.json"))
+    outcome = admitted(mns.adapt_stream(load("mns/topic-stream-attrs.json")))
     assert outcome.requests[0].provider == "aliyun-redis"
 
 
@@ -62,13 +65,13 @@ def test_stream_with_attributes() -> None:
 )
 def test_stream_refusals_are_located(body: object, expected: list[str]) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        mns.adapt_stream(body)
+        admitted(mns.adapt_stream(body))
     assert paths(caught.value) == expected
 
 
 def test_queue_data() -> None:
     data = {"requestId": "R", "messageId": "M", "messageBody": json.dumps(CANONICAL_ECS)}
-    outcome = mns.adapt_queue_data(data, event_id="ce-9")
+    outcome = admitted(mns.adapt_queue_data(data, event_id="ce-9"))
     assert (outcome.source, outcome.event_id) == ("mns-queue", "ce-9")
 
 
@@ -83,5 +86,5 @@ def test_queue_data() -> None:
 )
 def test_queue_refusals_are_located(data: object, expected: list[str]) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        mns.adapt_queue_data(data, event_id=None)
+        admitted(mns.adapt_queue_data(data, event_id=None))
     assert paths(caught.value) == expected

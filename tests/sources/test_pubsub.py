@@ -10,6 +10,7 @@ import pytest
 
 from tagstrip.domain.errors import InvalidRequest
 from tagstrip.sources import pubsub
+from tests.sources.helpers import admitted
 
 from .helpers import CANONICAL_ECS, paths
 
@@ -24,25 +25,27 @@ def envelope(data: object, **message: object) -> dict[str, Any]:
 
 def test_push_takes_the_message_id_in_either_casing() -> None:
     for key in ("messageId", "message_id"):
-        outcome = pubsub.adapt_push(envelope(encode(CANONICAL_ECS), **{key: "42"}))
+        outcome = admitted(pubsub.adapt_push(envelope(encode(CANONICAL_ECS), **{key: "42"})))
         assert outcome.source == "pubsub"
         assert outcome.event_id == "42"
         assert outcome.requests[0].resource_ids == ["i-bp1abc"]
 
 
 def test_push_carries_a_list_or_a_native_request() -> None:
-    batch = pubsub.adapt_push(envelope(encode([CANONICAL_ECS, CANONICAL_ECS])))
+    batch = admitted(pubsub.adapt_push(envelope(encode([CANONICAL_ECS, CANONICAL_ECS]))))
     assert len(batch.requests) == 2
     native = {"Action": "RemoveTags", "RegionId": "cn-hangzhou", "ResourceId": "i-bp1abc"}
     native |= {"ResourceType": "instance", "Tag.1.Key": "owner"}
-    assert pubsub.adapt_push(envelope(encode(native))).requests[0].provider == "aliyun-ecs"
+    assert (
+        admitted(pubsub.adapt_push(envelope(encode(native)))).requests[0].provider == "aliyun-ecs"
+    )
 
 
 def test_eventarc_takes_the_cloudevent_id_and_locates_errors_under_data() -> None:
-    outcome = pubsub.adapt_eventarc(envelope(encode(CANONICAL_ECS)), event_id="ce-1")
+    outcome = admitted(pubsub.adapt_eventarc(envelope(encode(CANONICAL_ECS)), event_id="ce-1"))
     assert (outcome.source, outcome.event_id) == ("eventarc", "ce-1")
     with pytest.raises(InvalidRequest) as caught:
-        pubsub.adapt_eventarc(envelope("%%%"), event_id="ce-2")
+        admitted(pubsub.adapt_eventarc(envelope("%%%"), event_id="ce-2"))
     assert paths(caught.value) == ["data.message.data"]
 
 
@@ -67,18 +70,18 @@ def test_malformed_envelopes_are_refused_at_the_field(
     body: object, expected: list[tuple[str, str]]
 ) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        pubsub.adapt_push(body)
+        admitted(pubsub.adapt_push(body))
     assert [(e.path, e.type) for e in caught.value.errors] == expected
 
 
 def test_errors_of_the_request_inside_are_located_in_the_envelope() -> None:
     bad = {**CANONICAL_ECS, "tags": [{"key": ""}]}
     with pytest.raises(InvalidRequest) as caught:
-        pubsub.adapt_push(envelope(encode([CANONICAL_ECS, bad])))
+        admitted(pubsub.adapt_push(envelope(encode([CANONICAL_ECS, bad]))))
     assert paths(caught.value) == ["message.data.1.tags.0.key"]
 
 
 def test_base64_error_messages_say_what_is_wrong() -> None:
     with pytest.raises(InvalidRequest) as caught:
-        pubsub.adapt_push(envelope(base64.b64encode(b"{oops").decode()))
+        admitted(pubsub.adapt_push(envelope(base64.b64encode(b"{oops").decode())))
     assert caught.value.errors[0].message.startswith("decoded base64 is not valid JSON")

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from tagstrip.sources import Accepted, Ignored, Rejected, ticketing
-from tagstrip.sources.delivery import adapt_delivery
+from tagstrip.domain.outcomes import Accepted, Ignored, Rejected
+from tagstrip.sources import webhook
+from tagstrip.sources.envelopes import adapt_delivery
+from tests.sources.helpers import admitted, validated
 
 from .helpers import EVENTS, RULES_ENV, load, raw
 
@@ -142,21 +144,23 @@ def describe(result: Accepted | Ignored | Rejected) -> tuple[object, ...]:
 
 @pytest.mark.parametrize(("sample", "expected"), sorted(DELIVERIES.items()))
 def test_sample_delivery(sample: str, expected: list[tuple[object, ...]]) -> None:
-    results = adapt_delivery(raw(sample), environ=RULES_ENV)
+    results = validated(adapt_delivery(raw(sample), environ=RULES_ENV))
     assert [describe(result) for result in results] == expected
 
 
 @pytest.mark.parametrize("sample", sorted(DELIVERIES))
 def test_parsed_body_gives_the_same_results(sample: str) -> None:
     """``handler(event, context)`` runtimes pass parsed JSON; the result must not differ."""
-    from_bytes = [r.to_dict() for r in adapt_delivery(raw(sample), environ=RULES_ENV)]
-    assert [r.to_dict() for r in adapt_delivery(load(sample), environ=RULES_ENV)] == from_bytes
+    from_bytes = [r.to_dict() for r in validated(adapt_delivery(raw(sample), environ=RULES_ENV))]
+    assert [
+        r.to_dict() for r in validated(adapt_delivery(load(sample), environ=RULES_ENV))
+    ] == from_bytes
 
 
 @pytest.mark.parametrize(("key", "expected"), sorted(WEBHOOKS.items()))
 def test_sample_webhook(key: tuple[str, str], expected: tuple[str, list[object]]) -> None:
     mapping, sample = key
-    outcome = ticketing.adapt(load(sample), environ={"TAGSTRIP_WEBHOOK_MAPPING": mapping})
+    outcome = admitted(webhook.adapt(load(sample), environ={"TAGSTRIP_WEBHOOK_MAPPING": mapping}))
     assert outcome.to_dict()["outcome"] == expected[0]
     assert summary(outcome) == expected[1] if isinstance(outcome, Accepted) else not expected[1]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tagstrip.sources.cloudevent import REQUEST_TYPE
 from tests.templates.helpers import (
     SECRET_NAMES,
     TEMPLATE,
@@ -101,6 +102,8 @@ def test_trigger_delivers_to_the_event_service_with_a_dead_letter_sink() -> None
     service = _by_kind("Service")[subscriber["name"]]
     target = _container(service)["env"][0]["value"]
     assert entry_point(target).signature_type == "cloudevent"
+    # The shipped filter passes what the event target carries out as is: request events.
+    assert trigger["spec"]["filter"]["attributes"]["type"] == REQUEST_TYPE
     delivery = trigger["spec"]["delivery"]
     assert delivery["retry"] > 0
     sink = delivery["deadLetterSink"]["ref"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import signal
 import socket
 import stat
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.package import CA_DIRECTORY
 from tagstrip.entrypoints import ENTRY_POINTS
 from tests.templates.helpers import FUNCTIONS, ROOT
 from tests.templates.packaging import ZIP_NAME, assert_bytecode_for, build_zip, run_package
@@ -153,6 +155,33 @@ def test_container_context(dist: Path) -> None:
     assert (context / "requirements.txt").is_file()
     assert os.access(context / "app" / "bootstrap", os.X_OK)
     assert (context / "app" / "tagstrip" / "entrypoints.py").is_file()
+
+
+def test_zip_and_image_trust_certifis_roots_from_a_hashed_directory(
+    dist: Path, unpacked: Path, clean_python: Path
+) -> None:
+    """Every root of the vendored certifi, one file each, named as OpenSSL's lookup wants;
+    the unpacked zip's trust store loads that directory (tests/unit/test_tls.py shakes
+    hands through one)."""
+    roots = (unpacked / "certifi" / "cacert.pem").read_text().count("BEGIN CERTIFICATE")
+    for directory in (unpacked / CA_DIRECTORY, dist / "container" / "app" / CA_DIRECTORY):
+        names = sorted(path.name for path in directory.iterdir())
+        assert len(names) == roots
+        assert all(re.fullmatch(r"[0-9a-f]{8}\.\d", name) for name in names), names
+    script = (
+        "import sys, os; sys.path.insert(0, sys.argv[1]); os.environ.pop('SSL_CERT_FILE', 0); "
+        "os.environ.pop('SSL_CERT_DIR', 0); from tagstrip.runtime import tls; "
+        "print(tls.BUNDLED_CA_DIRECTORY, len(tls.ssl_context().get_ca_certs()))"
+    )
+    result = subprocess.run(
+        [str(clean_python), "-I", "-c", script, str(unpacked)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # A directory loads no root until a handshake needs it; a bundle would list them all.
+    assert result.stdout.split() == [str(unpacked / CA_DIRECTORY), "0"]
 
 
 def _test_tools(names: set[str]) -> list[str]:

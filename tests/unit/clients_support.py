@@ -6,8 +6,8 @@ from typing import Any
 from urllib.parse import quote
 
 from tagstrip.domain.models import Plan
-from tagstrip.runtime.planning import plan_request, validate_request
 from tagstrip.runtime.settings import Settings
+from tagstrip.runtime.wiring import validation
 
 #: Secret values no exception, repr, result or log line may ever contain.
 SECRETS = {
@@ -46,7 +46,7 @@ def settings_for(base_url: str, *, tokens: bool = False, **changes: Any) -> Sett
 
 
 def plan_of(payload: dict[str, Any]) -> Plan:
-    return plan_request(validate_request(payload))
+    return validation().plan(validation().request(payload))
 
 
 def assert_no_secret(*texts: str) -> None:

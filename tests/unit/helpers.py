@@ -8,7 +8,7 @@ import pytest
 
 from tagstrip.domain.errors import FieldError, InvalidRequest
 from tagstrip.domain.models import Plan
-from tagstrip.runtime.planning import plan_request, validate_request
+from tagstrip.runtime.wiring import validation
 
 ECS: dict[str, Any] = {
     "provider": "aliyun-ecs",
@@ -34,13 +34,13 @@ BAIDU: dict[str, Any] = {"provider": "baidu-tag", "tags": [{"key": "key1", "valu
 
 
 def plan_of(payload: dict[str, Any], **changes: Any) -> Plan:
-    return plan_request(validate_request({**payload, **changes}))
+    return validation().plan(validation().request({**payload, **changes}))
 
 
 def errors_of(payload: object, **changes: Any) -> list[FieldError]:
     body = {**payload, **changes} if isinstance(payload, dict) else payload
     with pytest.raises(InvalidRequest) as caught:
-        validate_request(body)
+        validation().request(body)
     return list(caught.value.errors)
 
 

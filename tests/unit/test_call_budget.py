@@ -11,17 +11,12 @@ from hypothesis import strategies as st
 
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest
 from tagstrip.domain.models import CallResult, RequestResult, TagRemovalRequest
+from tagstrip.domain.outcomes import Accepted, Rejected
 from tagstrip.domain.validation import OVER_BUDGET
-from tagstrip.runtime.planning import (
-    count_calls,
-    delivery_budget,
-    plan_request,
-    validate_batch,
-    validate_request,
-)
 from tagstrip.runtime.settings import get_settings
-from tagstrip.sources.delivery import adapt_delivery
-from tagstrip.sources.outcome import Accepted, Rejected
+from tagstrip.runtime.wiring import validation
+from tagstrip.sources.envelopes import adapt_delivery
+from tests.sources.helpers import validated
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS
 
 BCC: dict[str, Any] = {"provider": "baidu-bcc", "region": "bj", "resource_ids": ["i-bcc0001"]}
@@ -62,18 +57,22 @@ def requests(draw: st.DrawFn) -> TagRemovalRequest:
         payload |= {"tags": [], "remove_all": True}
     if draw(st.booleans()) and not payload.get("remove_all"):
         payload |= {"tags": [], "selector": {"key_glob": "*"}}
-    return validate_request(payload)
+    return validation().request(payload)
 
 
 @settings(max_examples=200, deadline=None)
 @given(request=requests())
 def test_the_count_is_the_plan_without_planning(request: TagRemovalRequest) -> None:
     """Counted and planned calls cannot drift apart; a selector counts every resource it reads."""
-    plan = plan_request(request)
+    plan = validation().plan(request)
     if request.selector is None:
-        assert count_calls(request) == len(plan.calls)
+        assert validation().count_calls(request) == len(plan.calls)
     else:
-        assert count_calls(request) == max(1, len(request.resource_ids)) >= len(plan.calls)
+        assert (
+            validation().count_calls(request)
+            == max(1, len(request.resource_ids))
+            >= len(plan.calls)
+        )
 
 
 def ecs(resources: int, tags: int) -> dict[str, Any]:
@@ -86,14 +85,14 @@ def ecs(resources: int, tags: int) -> dict[str, Any]:
 
 def refusal(payload: object) -> dict[str, Any]:
     with pytest.raises(InvalidRequest) as caught:
-        validate_batch(payload)
+        validation().batch(payload)
     [error] = [error.to_dict() for error in caught.value.errors]
     return error
 
 
 def test_a_request_within_the_size_limits_may_still_plan_too_many_calls() -> None:
     assert get_settings().max_calls == 1000
-    assert len(validate_batch(ecs(resources=500, tags=40))) == 1  # 500 x 2 calls
+    assert len(validation().batch(ecs(resources=500, tags=40))) == 1  # 500 x 2 calls
     error = refusal(ecs(resources=500, tags=41))  # 500 x 3 calls
     assert (error["path"], error["type"]) == ("(root)", "limit_exceeded")
     assert error["message"] == (
@@ -104,7 +103,7 @@ def test_a_request_within_the_size_limits_may_still_plan_too_many_calls() -> Non
 
 def test_the_budget_is_shared_by_every_request_of_a_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "5")
-    assert len(validate_batch([ecs(resources=5, tags=1)])) == 1
+    assert len(validation().batch([ecs(resources=5, tags=1)])) == 1
     error = refusal([ecs(resources=3, tags=1), ecs(resources=3, tags=1)])
     assert error["message"].startswith("6 provider calls planned for one delivery;")
     assert "the limit is 5 (set by TAGSTRIP_MAX_CALLS)" in error["message"]
@@ -114,8 +113,10 @@ def test_a_selector_counts_one_read_per_resource(monkeypatch: pytest.MonkeyPatch
     """Its writes are known only once the tags are read, so each resource counts."""
     monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "50")
     selecting = {**ecs(resources=50, tags=0), "selector": {"key_glob": "*"}}
-    assert len(plan_request(validate_request(selecting)).calls) == 1  # one ListTagResources
-    assert len(validate_batch(selecting)) == 1
+    assert (
+        len(validation().plan(validation().request(selecting)).calls) == 1
+    )  # one ListTagResources
+    assert len(validation().batch(selecting)) == 1
     more = {**selecting, "resource_ids": [f"i-{n:06d}" for n in range(51)]}
     assert refusal(more)["message"].startswith("51 provider calls")
 
@@ -143,9 +144,9 @@ def test_a_selector_may_plan_what_the_rest_of_its_delivery_leaves(
     of ten. What a request does not plan passes on to those after it; refused writes were
     never planned."""
     monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "10")
-    selecting = validate_request({**ecs(resources=2, tags=0), "selector": {"key_glob": "*"}})
-    explicit = validate_request(ecs(resources=3, tags=1))
-    budget = delivery_budget([explicit, selecting, explicit])
+    selecting = validation().request({**ecs(resources=2, tags=0), "selector": {"key_glob": "*"}})
+    explicit = validation().request(ecs(resources=3, tags=1))
+    budget = validation().budget([explicit, selecting, explicit])
     assert (budget.left, budget.allowance(explicit), budget.allowance(selecting)) == (2, 5, 4)
     budget.spend(explicit, result("removed", "removed", "removed"))
     assert budget.allowance(selecting) == 4
@@ -188,9 +189,9 @@ def test_an_array_of_more_events_than_allowed_is_refused_before_any_is_adapted(
 ) -> None:
     monkeypatch.setenv("TAGSTRIP_MAX_EVENTS", "3")
     events = [cloudevent(n, ecs(resources=1, tags=1)) for n in range(3)]
-    assert all(isinstance(o, Accepted) for o in adapt_delivery(json.dumps(events)))
+    assert all(isinstance(o, Accepted) for o in validated(adapt_delivery(json.dumps(events))))
     bad = {"specversion": "1.0"}  # adapted, this one would be a rejection of its own
-    [outcome] = adapt_delivery(json.dumps([*events, bad]))
+    [outcome] = validated(adapt_delivery(json.dumps([*events, bad])))
     assert isinstance(outcome, Rejected)
     [error] = outcome.error.errors
     assert (error.path, error.type) == ("(root)", "limit_exceeded")
@@ -202,13 +203,13 @@ def test_an_array_of_more_events_than_allowed_is_refused_before_any_is_adapted(
 
 def test_the_events_of_an_array_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each event fits alone, together they do not: every event asking for calls is rejected,
-    an invalid one keeps its own reason, and the events past the budget are not adapted."""
+    an invalid one keeps its own reason, and the events past the budget are not validated."""
     monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "4")
     fitting = [cloudevent(n, ecs(resources=2, tags=1)) for n in range(2)]
-    assert all(isinstance(o, Accepted) for o in adapt_delivery(json.dumps(fitting)))
+    assert all(isinstance(o, Accepted) for o in validated(adapt_delivery(json.dumps(fitting))))
     invalid = [cloudevent(n, {"provider": "nowhere"}) for n in (8, 9)]
     delivery = [*fitting, invalid[0], cloudevent(2, ecs(1, 1)), invalid[1]]
-    outcomes = adapt_delivery(json.dumps(delivery))
+    outcomes = validated(adapt_delivery(json.dumps(delivery)))
     assert all(isinstance(o, Rejected) for o in outcomes)
     assert [o.event_id for o in outcomes] == ["evt-0", "evt-1", "evt-8", "evt-2", "evt-9"]
     messages = [str(error) for o in outcomes if isinstance(o, Rejected) for error in o.error.errors]

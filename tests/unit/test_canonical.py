@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tagstrip.domain.errors import InvalidRequest
-from tagstrip.runtime.planning import validate_batch, validate_request
+from tagstrip.runtime.wiring import validation
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS, error_at, errors_of
 
 
 @pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize("payload", [ECS, REDIS, HUAWEI, BAIDU])
 def test_one_valid_example_per_provider(payload: dict[str, object]) -> None:
-    request = validate_request(payload)
+    request = validation().request(payload)
     assert request.provider == payload["provider"]
     assert request.dry_run is False
 
@@ -37,7 +37,7 @@ def test_types_are_strict() -> None:
 def test_request_must_be_an_object() -> None:
     for body, kind in (([1], "number"), ("x", "string"), (None, "null")):
         with pytest.raises(InvalidRequest) as caught:
-            validate_batch(body)
+            validation().batch(body)
         assert kind in str(caught.value)
 
 
@@ -73,23 +73,23 @@ def test_error_serialisation_has_path_message_and_vendor_code() -> None:
 
 
 def test_id_is_echoed_and_bounded() -> None:
-    assert validate_request({**ECS, "id": "OPS-1"}).id == "OPS-1"
+    assert validation().request({**ECS, "id": "OPS-1"}).id == "OPS-1"
     assert error_at(ECS, "id", id="x" * 129).type == "string_too_long"
 
 
 def test_batch_locates_errors_by_index() -> None:
     with pytest.raises(InvalidRequest) as caught:
-        validate_batch([ECS, {**REDIS, "region": None}, {**BAIDU, "tags": []}])
+        validation().batch([ECS, {**REDIS, "region": None}, {**BAIDU, "tags": []}])
     assert [e.path for e in caught.value.errors] == ["1.region", "2.tags"]
 
 
 def test_batch_of_valid_requests() -> None:
-    assert [r.provider for r in validate_batch([ECS, HUAWEI])] == ["aliyun-ecs", "huawei-ecs"]
+    assert [r.provider for r in validation().batch([ECS, HUAWEI])] == ["aliyun-ecs", "huawei-ecs"]
 
 
 def test_empty_batch_is_refused() -> None:
     with pytest.raises(InvalidRequest, match="empty"):
-        validate_batch([])
+        validation().batch([])
 
 
 def test_unknown_api_profile_lists_the_profiles() -> None:

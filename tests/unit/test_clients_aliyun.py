@@ -22,7 +22,7 @@ from tagstrip.providers.aliyun.signing import (
     sha256_hex,
 )
 from tagstrip.runtime.executor import execute
-from tagstrip.runtime.planning import validate_request
+from tagstrip.runtime.wiring import validation
 from tests.unit.clients_support import SECRETS, plan_of, settings_for
 
 SECRET = SECRETS["aliyun_access_key_secret"]
@@ -184,14 +184,14 @@ def test_untag_resources_profile_cuts_calls(httpserver: HTTPServer) -> None:
 
 def test_untag_resources_removes_by_key_only() -> None:
     with pytest.raises(InvalidRequest) as caught:
-        validate_request({**ECS, "api_profile": "untag-resources"})
+        validation().request({**ECS, "api_profile": "untag-resources"})
     (error,) = caught.value.errors
     assert (error.path, error.type) == ("tags.0.value", "value_not_supported")
 
 
 def test_untag_resource_types_are_refused_by_remove_tags() -> None:
     with pytest.raises(InvalidRequest, match="not an ECS resource type"):
-        validate_request({**ECS, "resource_type": "eni"})
+        validation().request({**ECS, "resource_type": "eni"})
 
 
 @pytest.mark.parametrize(

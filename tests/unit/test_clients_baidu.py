@@ -19,7 +19,7 @@ from tagstrip.providers.baidu.signing import (
     signing_key,
 )
 from tagstrip.runtime.executor import execute
-from tagstrip.runtime.planning import validate_request
+from tagstrip.runtime.wiring import validation
 from tests.unit.clients_support import SECRETS, plan_of, settings_for
 
 TAG: dict[str, Any] = {
@@ -109,13 +109,13 @@ def test_bcc_missing_instance_is_skipped(httpserver: HTTPServer) -> None:
 
 def test_bcc_plan_needs_values_and_instances() -> None:
     with pytest.raises(InvalidRequest) as caught:
-        validate_request({"provider": "baidu-bcc", "region": "bj", "tags": [{"key": "env"}]})
+        validation().request({"provider": "baidu-bcc", "region": "bj", "tags": [{"key": "env"}]})
     paths = {error.path for error in caught.value.errors}
     assert paths == {"resource_ids", "tags.0.value"}
 
 
 def test_bcc_native_form() -> None:
-    request = validate_request(
+    request = validation().request(
         {"instanceId": "i-abc", "region": "gz", "changeTags": [{"tagKey": "a", "tagValue": "b"}]}
     )
     assert (request.provider, request.resource_ids, request.region) == (

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest
-from tagstrip.runtime.planning import validate_batch, validate_request
 from tagstrip.runtime.settings import Settings, get_settings
+from tagstrip.runtime.wiring import validation
 
 ECS = {"provider": "aliyun-ecs", "region": "cn-hangzhou", "resource_type": "instance"}
 
@@ -23,14 +23,14 @@ def ecs(resources: int = 1, tags: int = 1) -> dict[str, Any]:
 
 def refusal(payload: object, settings: Settings | None = None) -> list[dict[str, Any]]:
     with pytest.raises(InvalidRequest) as caught:
-        validate_batch(payload, settings)
+        validation(settings).batch(payload)
     return [error.to_dict() for error in caught.value.errors]
 
 
 def test_defaults_accept_the_limit_and_refuse_one_more() -> None:
     settings = get_settings()
     assert (settings.max_batch, settings.max_resources, settings.max_tags) == (100, 500, 200)
-    validate_request(ecs(resources=500, tags=200))
+    validation().request(ecs(resources=500, tags=200))
     [error] = refusal(ecs(resources=501))
     assert error["path"] == "resource_ids"
     assert error["type"] == "limit_exceeded"
@@ -46,7 +46,7 @@ def test_each_limit_is_set_by_its_variable(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("TAGSTRIP_MAX_BATCH", "2")
     monkeypatch.setenv("TAGSTRIP_MAX_RESOURCES", "3")
     monkeypatch.setenv("TAGSTRIP_MAX_TAGS", "4")
-    assert len(validate_batch([ecs(3, 4), ecs(3, 4)])) == 2
+    assert len(validation().batch([ecs(3, 4), ecs(3, 4)])) == 2
     [error] = refusal([ecs(), ecs(), ecs()])
     assert (error["path"], error["type"]) == ("(root)", "limit_exceeded")
     assert error["message"] == "3 requests in one list; the limit is 2 (set by TAGSTRIP_MAX_BATCH)"

@@ -10,12 +10,12 @@ import threading
 
 import pytest
 
-from tagstrip.handlers.report import carry_out
+from tagstrip.domain import pipeline
+from tagstrip.domain.outcomes import Accepted
 from tagstrip.providers import VENDORS
 from tagstrip.runtime.logging import JsonFormatter, configure_logging, log_context, redact
-from tagstrip.runtime.planning import validate_request
 from tagstrip.runtime.settings import reset_settings
-from tagstrip.sources.outcome import Accepted
+from tagstrip.runtime.wiring import validation, wiring
 
 
 def record(message: str, level: int = logging.INFO, **extra: object) -> logging.LogRecord:
@@ -131,7 +131,7 @@ def test_one_event_line_carries_the_status_of_each_request() -> None:
     """No separate line per request: the event line lists each one's id and status."""
     base = {"provider": "aliyun-ecs", "region": "cn-shenzhen", "resource_type": "instance"}
     requests = tuple(
-        validate_request(
+        validation().request(
             {**base, "id": rid, "resource_ids": ["i-1"], "tags": [{"key": "k"}], "dry_run": True}
         )
         for rid in ("OPS-1", "OPS-2")
@@ -140,7 +140,7 @@ def test_one_event_line_carries_the_status_of_each_request() -> None:
     logger = logging.getLogger("tagstrip")
     logger.addHandler(found)
     try:
-        carry_out(Accepted("request", "evt-1", requests))
+        pipeline.carry_out([Accepted("request", "evt-1", requests)], wiring())
     finally:
         logger.removeHandler(found)
     [line] = [json.loads(JsonFormatter().format(r)) for r in found.records]

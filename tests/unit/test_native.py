@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tagstrip.runtime.planning import plan_request, validate_request
+from tagstrip.runtime.wiring import validation
 from tests.unit.helpers import error_at
 
 # The current ECS RemoveTags doc's sample request, as printed (with its stray spaces).
@@ -32,7 +32,7 @@ def query_params(text: str) -> dict[str, str]:
 
 
 def only_call(payload: Any) -> Any:
-    calls = plan_request(validate_request(payload)).calls
+    calls = validation().plan(validation().request(payload)).calls
     assert len(calls) == 1
     return calls[0]
 
@@ -92,7 +92,7 @@ def test_ecs_native_rules_still_apply() -> None:
 
 def test_envelope_fields_ride_along_with_native_bodies() -> None:
     params = query_params(ECS_SEED_EXAMPLE)
-    plan = plan_request(validate_request({**params, "dry_run": True, "id": "T-1"}))
+    plan = validation().plan(validation().request({**params, "dry_run": True, "id": "T-1"}))
     assert (plan.dry_run, plan.request_id) == (True, "T-1")
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from tagstrip.domain.models import CallResult, PlannedCall, Tag
 from tagstrip.domain.readphase import TagPage
 from tagstrip.providers import spec_for
-from tagstrip.runtime.planning import plan_request, validate_request
 from tagstrip.runtime.reads import resolve
+from tagstrip.runtime.wiring import validation
 from tests.unit.helpers import REDIS
 
 IDS = ["r-bp1a", "r-bp1b", "r-bp1c"]
@@ -37,10 +37,10 @@ def next_page(first: PlannedCall, token: str) -> PlannedCall:
 
 
 def run(cloud_pages: Any, **selector: Any) -> tuple[Any, Cloud]:
-    request = validate_request(
+    request = validation().request(
         {**REDIS, "resource_ids": IDS, "tags": [], "selector": selector or {"key_glob": "tmp-*"}}
     )
-    reads = plan_request(request)
+    reads = validation().plan(request)
     cloud = Cloud(cloud_pages(reads.calls[0]))
     plan, results = resolve(reads, spec_for("aliyun-redis"), cloud.exchange, concurrency=4)
     return (plan, results), cloud

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from tagstrip.domain.models import PROVIDERS
+from tagstrip.domain.outcomes import Accepted
 from tagstrip.providers import APIS, VENDORS, vendor_of
 from tagstrip.runtime.settings import SECRET_VARIABLES, Settings, get_settings, reset_settings
-from tagstrip.sources import Accepted, ticketing
+from tagstrip.sources import webhook
 from tagstrip_testkit.fakecloud import FakeCloud
-from tests.sources.helpers import load
+from tests.sources.helpers import admitted, load
 
 
 def test_the_provider_literal_lists_the_declared_providers_in_order() -> None:
@@ -48,8 +49,8 @@ def test_source_variables_are_settings_read_once_like_the_others(
     monkeypatch.setenv("TAGSTRIP_WEBHOOK_MAPPING", "preset:jira")
     reset_settings()
     assert get_settings().webhook_mapping == "preset:jira"
-    assert isinstance(ticketing.adapt(payload), Accepted)
+    assert isinstance(admitted(webhook.adapt(payload)), Accepted)
     monkeypatch.setenv("TAGSTRIP_WEBHOOK_MAPPING", "preset:servicenow")
-    assert isinstance(ticketing.adapt(payload), Accepted)  # the cached settings still hold
+    assert isinstance(admitted(webhook.adapt(payload)), Accepted)  # the cached settings still hold
     reset_settings()
-    assert not isinstance(ticketing.adapt(payload), Accepted)
+    assert not isinstance(admitted(webhook.adapt(payload)), Accepted)

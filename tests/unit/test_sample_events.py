@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tagstrip.domain.errors import InvalidRequest
-from tagstrip.runtime.planning import plan_request, validate_batch
+from tagstrip.runtime.wiring import validation
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 GOOD = sorted(
@@ -50,7 +50,7 @@ def test_every_provider_has_canonical_and_native_samples() -> None:
 @pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_good_samples_plan(path: Path) -> None:
-    plans = [plan_request(request) for request in validate_batch(load(path))]
+    plans = [validation().plan(request) for request in validation().batch(load(path))]
     assert plans
     assert all(plan.calls for plan in plans)
 
@@ -58,6 +58,6 @@ def test_good_samples_plan(path: Path) -> None:
 @pytest.mark.parametrize(("name", "expected"), sorted(BAD.items()))
 def test_bad_samples_fail_as_documented(name: str, expected: list[tuple[str, str]]) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        validate_batch(load(EVENTS / "invalid" / name))
+        validation().batch(load(EVENTS / "invalid" / name))
     found = [(e.path, e.provider_code or e.type) for e in caught.value.errors]
     assert found == expected

@@ -11,7 +11,7 @@ from tagstrip.domain.models import Tag
 from tagstrip.domain.patterns import MAX_PATTERN, compile_glob, compile_regex
 from tagstrip.domain.selection import Matcher, decide, describe
 from tagstrip.providers import spec_for
-from tagstrip.runtime.planning import plan_request, validate_request
+from tagstrip.runtime.wiring import validation
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS, error_at, errors_of
 
 BCC: dict[str, Any] = {"provider": "baidu-bcc", "region": "bj", "resource_ids": ["i-YufwpQAe"]}
@@ -26,8 +26,8 @@ def selecting(payload: dict[str, Any], **selector: Any) -> dict[str, Any]:
 @pytest.mark.usefixtures("allow_account_scope")
 @pytest.mark.parametrize("base", [*ALL.values(), BCC], ids=[*ALL, "baidu-bcc"])
 def test_a_selector_replaces_explicit_tags_for_every_provider(base: dict[str, Any]) -> None:
-    request = validate_request(selecting(base, key_glob="tmp-*", keep=["owner"]))
-    plan = plan_request(request)
+    request = validation().request(selecting(base, key_glob="tmp-*", keep=["owner"]))
+    plan = validation().plan(request)
     assert plan.selection == request
     assert plan.calls
     assert all(call.kind == "read" for call in plan.calls)
@@ -110,7 +110,7 @@ def test_accepted_patterns_match_long_hostile_text_quickly() -> None:
 
 
 def test_patterns_match_the_whole_key_and_value() -> None:
-    request = validate_request(selecting(ECS, key_glob="tmp-*", value_regex="[xy]"))
+    request = validation().request(selecting(ECS, key_glob="tmp-*", value_regex="[xy]"))
     assert request.selector is not None
     matcher = Matcher.of(request.selector)
     assert matcher.matches(Tag(key="tmp-1", value="x"))
@@ -126,7 +126,7 @@ def test_decide_sorts_every_tag() -> None:
     payload = selecting(ECS, key_glob="*", keep=["owner"]) | {
         "tags": [{"key": "gone"}, {"key": "env", "value": "prod"}, {"key": "cost", "value": "a"}]
     }
-    request = validate_request(payload)
+    request = validation().request(payload)
     current = [
         Tag(key="env", value="prod"),
         Tag(key="owner", value="me"),

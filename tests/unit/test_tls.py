@@ -5,13 +5,23 @@ from __future__ import annotations
 import os
 import ssl
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import certifi
+import httpx
 import pytest
+from pytest_httpserver import HTTPServer
 
+from scripts.package import write_ca_directory
 from tagstrip.runtime import tls
 from tests.unit.test_forksafe import fork_while_held
+
+#: A test CA whose subject needs OpenSSL's canonical form to hash right (mixed case, runs of
+#: spaces, leading and trailing blanks, PrintableString and UTF8String), and a certificate it
+#: issued to 127.0.0.1, made once with the openssl CLI and valid for a century.
+CERTS = Path(__file__).parent / "certs"
+CERTIFI_ROOTS = Path(certifi.where()).read_text().count("-----BEGIN CERTIFICATE-----")
 
 
 def test_the_context_verifies_certificates_and_host_names() -> None:
@@ -75,3 +85,59 @@ def test_a_worker_forked_during_a_load_loads_its_own(tmp_path: Path) -> None:
         assert tls.ssl_context().get_ca_certs()
     """
     assert fork_while_held(setup, child, SSL_CERT_FILE=str(bundle)) == "exit 0"
+
+
+@pytest.fixture
+def https_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[HTTPServer]:
+    """A real HTTPS server presenting the test CA's certificate, reached with no trust store
+    of the machine's in the environment (none is set on the platforms)."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(CERTS / "server.pem", CERTS / "server.key")
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context)
+    server.expect_request("/").respond_with_data("trusted")
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def _handshake(server: HTTPServer, store: tls.TrustStore) -> str:
+    return httpx.get(server.url_for("/"), verify=store.get()).text
+
+
+def _packaged(tmp_path: Path, *extra: Path) -> Path:
+    """The hashed directory `make package` writes, from certifi's bundle and `extra` roots."""
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text("".join(path.read_text() for path in [Path(certifi.where()), *extra]))
+    directory = tmp_path / "cacerts"
+    assert write_ca_directory(bundle, directory) == CERTIFI_ROOTS + len(extra)
+    assert len(list(directory.iterdir())) == CERTIFI_ROOTS + len(extra)
+    return directory
+
+
+def test_the_packaged_directory_is_the_trust_store_and_finds_roots_by_subject_hash(
+    tmp_path: Path, https_server: HTTPServer
+) -> None:
+    """OpenSSL looks a root up by the hash of the issuer's name: the handshake succeeds only
+    if the test CA's file is named as OpenSSL hashes that name."""
+    store = tls.TrustStore(str(_packaged(tmp_path, CERTS / "ca.pem")))
+    assert _handshake(https_server, store) == "trusted"
+
+
+def test_a_root_missing_from_the_packaged_directory_is_not_trusted(
+    tmp_path: Path, https_server: HTTPServer
+) -> None:
+    store = tls.TrustStore(str(_packaged(tmp_path)))
+    with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        _handshake(https_server, store)
+
+
+def test_ssl_cert_file_wins_over_the_packaged_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, https_server: HTTPServer
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())
+    store = tls.TrustStore(str(_packaged(tmp_path, CERTS / "ca.pem")))
+    with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        _handshake(https_server, store)

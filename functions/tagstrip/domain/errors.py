@@ -6,7 +6,7 @@
     ├── ProviderError         the cloud answered with an error or could not be reached
     ├── Unauthorized          a webhook request without a valid signature (answer 401)
     └── DeliverAgain          a platform delivery to be redelivered: some call may pass on
-                              a retry, or was not sent (tagstrip.handlers.delivery)
+                              a retry, or was not sent (tagstrip.handlers.flows)
 
     HttpProblem               outside the tree: an HTTP request refused before it became an
                               event (405, 413, 415, 409 in flight; tagstrip.handlers.http)

@@ -130,10 +130,12 @@ class Validation:
         claims = [spec for spec in self.specs.values() if spec.claims_native(native)]
         if len(claims) != 1:
             known = ", ".join(self.specs)
+            mapping = self.limits.variable("webhook_mapping")
             message = (
-                "'provider' is required (one of: "
-                f"{known}), unless the body is a provider's own request form "
-                "(ECS RemoveTags, Redis UntagResources, Huawei tags/action, Baidu tag?delete)"
+                f"the body is neither a canonical request (it has no 'provider', one of: {known}) "
+                "nor a provider's own request form (ECS RemoveTags, Redis UntagResources, "
+                "Huawei tags/action, Baidu tag?delete); if it is a ticketing or other webhook "
+                f"payload, set {mapping} (e.g. preset:jira) to map it"
             )
             if claims:
                 names = " and ".join(spec.name for spec in claims)

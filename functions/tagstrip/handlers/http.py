@@ -1,4 +1,5 @@
-"""HTTP plumbing shared by the HTTP entry points: reading JSON bodies safely, answering JSON.
+"""HTTP plumbing shared by the entry points: reading JSON bodies safely, answering JSON, the
+health check, refusals as answers, and the status that answers a delivery's reports.
 
 Every refusal is an `HttpProblem` with a status, a stable error name and a message; the
 entry points turn it into a JSON response, so no input can produce a traceback.
@@ -11,7 +12,9 @@ dicts, nor as text. Pydantic models in a payload are written from their fields a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import logging
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,18 +22,28 @@ import flask
 from pydantic import BaseModel, TypeAdapter
 from pydantic_core import PydanticSerializationError
 
+from tagstrip.domain.errors import ConfigurationError, InvalidRequest, Unauthorized
+from tagstrip.domain.outcomes import Report
+
 __all__ = [
+    "HEALTH_PATHS",
     "JSON_TYPES",
     "Answer",
     "HttpProblem",
     "check_size",
+    "guarded",
+    "health",
+    "http_status",
     "json_chunks",
     "json_response",
-    "jsonable",
     "parse_json",
     "read_body",
     "require_json",
+    "retry_after_header",
 ]
+
+HEALTH_PATHS = frozenset({"/healthz", "/healthz/"})
+log = logging.getLogger("tagstrip")
 
 JSON_TYPES = ("application/json", "application/cloudevents+json", "text/json")
 _JSON: TypeAdapter[Any] = TypeAdapter(Any)
@@ -159,11 +172,6 @@ def _fields(model: BaseModel) -> dict[str, Any]:
     return {name: getattr(model, name) for name in names}
 
 
-def jsonable(payload: Any) -> Any:
-    """`payload` as plain JSON data (dicts, lists, strings...), its models dumped."""
-    return _JSON.dump_python(payload, mode="json")
-
-
 def read_body(request: flask.Request, *, max_bytes: int) -> bytes:
     """The raw body, refused with 413 past `max_bytes`.
 
@@ -233,3 +241,57 @@ def _nesting_depth(text: str) -> int:
         elif ch in "]}":
             depth -= 1
     return deepest
+
+
+def health(method: str) -> Answer:
+    """The health check: no cloud, no configuration, just "the process answers"."""
+    if method in ("GET", "HEAD"):
+        return Answer(200, {"status": "ok"})
+    return HttpProblem(405, "method_not_allowed", "use GET", {"Allow": "GET"}).answer()
+
+
+def guarded(work: Callable[[], Answer]) -> Answer:
+    """Run `work`, turning every error tagstrip raises on purpose into its JSON answer."""
+    try:
+        return work()
+    except HttpProblem as problem:
+        return _refused(problem.answer(), problem.message)
+    except InvalidRequest as exc:
+        return _refused(Answer(400, exc.to_dict()), str(exc))
+    except Unauthorized as exc:
+        refusal = {"error": "unauthorized", "reason": exc.reason, "message": str(exc)}
+        return _refused(Answer(401, refusal), str(exc))
+    except ConfigurationError as exc:
+        body = {"error": "configuration_error", "message": str(exc), "variable": exc.variable}
+        return _refused(Answer(500, body), str(exc))
+
+
+def _refused(answer: Answer, reason: str) -> Answer:
+    """One log line for a request refused before it became an event (no secret in it)."""
+    error = answer.payload.get("error") if isinstance(answer.payload, dict) else None
+    log.log(
+        logging.ERROR if answer.status >= 500 else logging.WARNING,
+        "refused %d %s",
+        answer.status,
+        error,
+        extra={"http_status": answer.status, "error": error, "reason": reason},
+    )
+    return answer
+
+
+def http_status(reports: Sequence[Report]) -> int:
+    """503 when anything left undone may succeed on a retry; otherwise 502 when nothing was
+    done, 207 when some of it was (the rest failed for good), 200 done or nothing to do."""
+    if any(report.transient for report in reports):
+        return 503
+    statuses = {report.status for report in reports}
+    if statuses <= {"failed", "rejected"} and "failed" in statuses:
+        return 502
+    if "partial" in statuses or ("failed" in statuses and len(statuses) > 1):
+        return 207
+    return 200
+
+
+def retry_after_header(wait: float | None) -> dict[str, str]:
+    """``Retry-After`` in whole seconds, at least one: a sender told to retry is told when."""
+    return {"Retry-After": str(max(1, math.ceil(wait or 0.0)))}

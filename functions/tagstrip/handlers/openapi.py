@@ -15,12 +15,11 @@ from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
 
 from tagstrip import __version__
 from tagstrip.domain.models import RequestResult, TagRemovalRequest
-from tagstrip.handlers.report import Status
-from tagstrip.sources.outcome import SourceKind
+from tagstrip.domain.outcomes import SourceKind, Status
 
 __all__ = ["PATH", "document", "main"]
 
@@ -40,8 +39,10 @@ class FieldErrorBody(BaseModel):
     )
 
 
-class Report(BaseModel):
+class ReportBody(BaseModel):
     """What became of one webhook delivery, with one result per request it carried."""
+
+    model_config = ConfigDict(title="Report")
 
     status: Status
     source: SourceKind
@@ -102,7 +103,7 @@ class OpenApiDocument(BaseModel):
 
 _MODELS: tuple[tuple[type[BaseModel], JsonSchemaMode], ...] = (
     (TagRemovalRequest, "validation"),
-    (Report, "serialization"),
+    (ReportBody, "serialization"),
     (InvalidRequestBody, "serialization"),
     (Problem, "serialization"),
     (UnauthorizedBody, "serialization"),
@@ -111,11 +112,22 @@ _MODELS: tuple[tuple[type[BaseModel], JsonSchemaMode], ...] = (
     (OpenApiDocument, "serialization"),
 )
 
+#: Schemas a model's configured title names (`ReportBody`, `tagstrip.domain.outcomes.Report`
+#: as the contract shows it, is the schema "Report").
+_TITLES = {
+    model.__name__: title for model, _ in _MODELS if (title := model.model_config.get("title"))
+}
+
+
+class _TitledSchemas(GenerateJsonSchema):
+    def normalize_name(self, name: str) -> str:
+        return super().normalize_name(_TITLES.get(name, name))
+
 
 @cache
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``remove_tags_http`` (computed once per process)."""
-    _, top = models_json_schema(_MODELS, ref_template=_REF)
+    _, top = models_json_schema(_MODELS, ref_template=_REF, schema_generator=_TitledSchemas)
     return {
         "openapi": "3.1.0",
         "info": {

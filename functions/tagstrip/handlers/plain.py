@@ -15,8 +15,8 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from tagstrip.handlers import delivery, webhook
-from tagstrip.handlers.http import Answer, HttpProblem
+from tagstrip.handlers import flows
+from tagstrip.handlers.http import HEALTH_PATHS, Answer, HttpProblem, guarded, health
 from tagstrip.runtime.settings import FUNCTIONGRAPH_HEADERS
 
 __all__ = ["handle"]
@@ -26,8 +26,8 @@ def handle(event: Any, context: Any = None) -> Any:
     """The webhook's proxy answer for an HTTP-trigger event; else the delivery's reports."""
     if _is_http_trigger(event):
         return _http(event).proxy()
-    reports = delivery.deliver(event, platform_keys=_functiongraph_keys(context))
-    delivery.raise_if_transient(reports)
+    reports = flows.deliver(event, platform_keys=_functiongraph_keys(context))
+    flows.raise_if_transient(reports)
     return {"events": [report.to_dict() for report in reports]}
 
 
@@ -53,16 +53,16 @@ def _is_http_trigger(event: object) -> bool:
 def _http(event: Mapping[str, Any]) -> Answer:
     method = str(event.get("httpMethod", "")).upper()
     path = event.get("path")
-    if isinstance(path, str) and path in webhook.HEALTH_PATHS:
-        return webhook.health(method)
+    if isinstance(path, str) and path in HEALTH_PATHS:
+        return health(method)
 
     def work() -> Answer:
         headers = _headers(event)
         mimetype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         body = _body(event)
-        return webhook.webhook(method, mimetype.split(";")[0].strip(), headers, body)
+        return flows.webhook(method, mimetype.split(";")[0].strip(), headers, body)
 
-    return webhook.guarded(work)
+    return guarded(work)
 
 
 def _headers(event: Mapping[str, Any]) -> dict[str, str]:

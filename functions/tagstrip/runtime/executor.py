@@ -13,7 +13,11 @@ through the same runner (same client, signing, retries and deadline) and returns
 plan made from what they read; the reads are reported before the writes.
 
 Providers plug in through `tagstrip.runtime.calls.ProviderClient` (see
-`tagstrip.providers.make_client`).
+`tagstrip.providers.make_client`). httpx and the clients load with the first call sent: a
+dry run without a selector, and validation errors, never import them.
+
+Results are built with `model_construct`: every field comes from a plan tagstrip validated
+or from the client's typed reply, so validating them again would only repeat that work.
 """
 
 from __future__ import annotations
@@ -24,20 +28,22 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import httpx
+from typing import TYPE_CHECKING, Any, Literal
 
 from tagstrip.domain.errors import ProviderError
 from tagstrip.domain.models import CallResult, Plan, PlannedCall, RequestResult
 from tagstrip.domain.readphase import TagPage
 from tagstrip.domain.validation import OVER_BUDGET
 from tagstrip.providers import make_client, spec_for
-from tagstrip.runtime.calls import ProviderClient, ProviderReply, send, shared_transport
 from tagstrip.runtime.concurrency import run_concurrently
 from tagstrip.runtime.logging import scrub, secret_forms
 from tagstrip.runtime.reads import resolve
 from tagstrip.runtime.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tagstrip.runtime.calls import ProviderClient, ProviderReply
 
 __all__ = ["execute"]
 
@@ -64,6 +70,8 @@ def execute(
     """
     if plan.dry_run and plan.selection is None:
         return _request_result(plan, _not_sent(plan))
+    from tagstrip.runtime.calls import shared_transport  # httpx: only when a call is sent
+
     settings = settings or get_settings()
     client = make_client(plan.provider, settings)
     runner = _Runner(plan, client, settings, transport or shared_transport())
@@ -151,7 +159,7 @@ class _Runner:
                 return self._failed(call, _Failure(error), attempts, started), None
             attempts += 1
             outcome = self._attempt(call, remaining)
-            if isinstance(outcome, ProviderReply):
+            if not isinstance(outcome, _Failure):
                 result = _call_result(
                     call,
                     outcome=outcome.outcome,
@@ -189,6 +197,10 @@ class _Runner:
             time.sleep(delay)
 
     def _attempt(self, call: PlannedCall, remaining: float) -> ProviderReply | _Failure:
+        import httpx  # loaded by `execute` already: a lookup in sys.modules
+
+        from tagstrip.runtime.calls import send
+
         request = self.client.request(call)
         timeout = httpx.Timeout(
             min(self.settings.read_timeout, remaining),
@@ -267,6 +279,8 @@ class _Runner:
 @contextlib.contextmanager
 def _transport_errors(provider: str) -> Iterator[None]:
     """Timeouts and network failures as retryable `ProviderError`s, the cause kept."""
+    import httpx
+
     try:
         yield
     except httpx.TimeoutException as exc:
@@ -278,7 +292,7 @@ def _transport_errors(provider: str) -> Iterator[None]:
 
 
 def _call_result(call: PlannedCall, **fields: Any) -> CallResult:
-    return CallResult(
+    return CallResult.model_construct(
         provider=call.provider,
         operation=call.operation,
         resource_ids=call.resource_ids,
@@ -292,7 +306,7 @@ def _ms_since(started: float) -> int:
 
 
 def _request_result(plan: Plan, calls: list[CallResult]) -> RequestResult:
-    return RequestResult(
+    return RequestResult.model_construct(
         request_id=plan.request_id,
         provider=plan.provider,
         status=_status(plan, calls),

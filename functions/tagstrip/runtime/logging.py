@@ -22,9 +22,10 @@ import contextvars
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
 from functools import cache, lru_cache
+from itertools import islice
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
@@ -48,11 +49,13 @@ _CONTEXT: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
     "tagstrip_log_context", default=MappingProxyType({})
 )
 #: Attributes every LogRecord has; anything else on a record came in through ``extra=``.
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
-    "message",
-    "asctime",
-    "taskName",
-}
+_BARE = vars(logging.LogRecord("", 0, "", 0, "", (), None))
+_STANDARD = frozenset(_BARE) | {"message", "asctime", "taskName"}
+#: `Logger.makeRecord` adds the ``extra=`` fields after the attributes every record has, so
+#: a record's fields are the tail of its ``__dict__`` past these: only they are looked at.
+_FIRST_EXTRA = len(_BARE)
+#: One encoder for every line (`json.dumps` with options builds one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
 _SEVERITY = {
     logging.DEBUG: "DEBUG",
     logging.INFO: "INFO",
@@ -73,28 +76,46 @@ def log_context(**fields: Any) -> Iterator[None]:
         _CONTEXT.reset(token)
 
 
+class _Clock:
+    """UTC timestamps with milliseconds, as ``isoformat`` writes them; the date and time of
+    day are formatted once per second, since lines of one second share them."""
+
+    def __init__(self) -> None:
+        self._second: tuple[int, str] = (-1, "")
+
+    def stamp(self, created: float) -> str:
+        whole = int(created)
+        second, prefix = self._second  # one read: another thread may replace the pair
+        if second != whole:
+            prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+            self._second = (whole, prefix)
+        return f"{prefix}.{int((created - whole) * 1000):03d}+00:00"
+
+
 class JsonFormatter(logging.Formatter):
     """A record as one JSON line: time, severity, logger, message, then the fields."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._clock = _Clock()
+
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
-                timespec="milliseconds"
-            ),
+            "time": self._clock.stamp(record.created),
             "severity": _SEVERITY.get(record.levelno, record.levelname),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
         data.update(_CONTEXT.get())
-        extra = vars(record).items()
-        data.update((k, v) for k, v in extra if k not in _STANDARD and v is not None)
+        extra = islice(vars(record).items(), _FIRST_EXTRA, None)
+        data.update((k, v) for k, v in extra if v is not None and k not in _STANDARD)
         if record.exc_info and record.exc_info[0] is not None:
             data["error_type"] = record.exc_info[0].__name__
             data["exception"] = self.formatException(record.exc_info)
         # One pass over the finished line: the forms include each secret as JSON writes it
         # (quotes and backslashes escaped), so nothing inside a field escapes redaction.
-        return scrub(json.dumps(data, ensure_ascii=False, default=str), configured_secret_forms())
+        return scrub(_ENCODE(data), configured_secret_forms())
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

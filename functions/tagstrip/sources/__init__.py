@@ -1,19 +1,16 @@
-"""Event sources: envelope adapters from each platform's delivery to canonical requests.
+"""Event sources: each platform's envelope unwrapped into the payloads it carries.
 
-    delivery (bytes/JSON) -> delivery.adapt_delivery -> one adapter per shape:
-        pubsub      Pub/Sub push envelope, Eventarc MessagePublishedData
-        mns         Alibaba MNS topic trigger (JSON and STREAM), MNS queue CloudEvent data
-        cloudevent  structured/binary CloudEvents and arrays of them, routed by `type`
-        lifecycle   resource-lifecycle events (EventBridge, ActionTrail, Huawei CTS) via rules
-        ticketing   any webhook JSON (Jira, ServiceNow, ...) via a mapping file or preset
+    delivery (bytes/JSON) -> envelopes.adapt_delivery -> one adapter per shape:
+        pubsub        Pub/Sub push envelope, Eventarc MessagePublishedData
+        mns           Alibaba MNS topic trigger (JSON and STREAM), MNS queue CloudEvent data
+        cloudevent    structured/binary CloudEvents and arrays of them, routed by `type`
+        lifecycle     resource-lifecycle events (EventBridge, ActionTrail, Huawei CTS) via rules
+        webhook       any webhook JSON (Jira, ServiceNow, ...) via a mapping file or preset
+    rule_engine     the JMESPath rules and mappings that render requests from events;
+    rule_files      their files, read and compiled
     webhook_auth    HMAC signatures and duplicate deliveries of the public webhook
 
-Every adapter returns an `Outcome` (`Accepted` requests, or `Ignored` with a reason) or
-raises `InvalidRequest` whose field paths point into the delivery as received.
+Every adapter returns an `Event` (its payloads, each located in the envelope) or `Ignored`
+with a reason, or raises `InvalidRequest` whose field paths point into the delivery as
+received; `tagstrip.domain.pipeline` validates and carries out the payloads.
 """
-
-from __future__ import annotations
-
-from tagstrip.sources.outcome import Accepted, Ignored, Outcome, Rejected, SourceKind
-
-__all__ = ["Accepted", "Ignored", "Outcome", "Rejected", "SourceKind"]

@@ -16,8 +16,6 @@ from pydantic import BeforeValidator, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from tagstrip.domain.errors import FieldError, InvalidRequest, Location
-from tagstrip.domain.models import TagRemovalRequest
-from tagstrip.runtime.planning import validate_batch
 
 __all__ = [
     "Base64Json",
@@ -25,7 +23,6 @@ __all__ = [
     "JsonText",
     "document",
     "loads",
-    "requests_at",
     "validate_wire",
 ]
 
@@ -103,11 +100,3 @@ def validate_wire(adapter: TypeAdapter[M], data: object, loc: Location = ()) -> 
         raise InvalidRequest(
             FieldError(loc + tuple(error["loc"]), error["msg"], error["type"]) for error in errors
         ) from None
-
-
-def requests_at(payload: object, loc: Location) -> tuple[TagRemovalRequest, ...]:
-    """The validated request(s) a payload carries, errors located under `loc` in the envelope."""
-    try:
-        return tuple(validate_batch(payload))
-    except InvalidRequest as exc:
-        raise InvalidRequest(error.within(*loc) for error in exc.errors) from None

@@ -8,24 +8,24 @@ Arrays (MNS queue triggers, batched EventBridge deliveries) are handled element 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.outcomes import Adapted, Event, Ignored, Payload, Rejected, SourceKind
 from tagstrip.domain.validation import EVENTS_LIMIT
 from tagstrip.runtime.settings import get_settings
 from tagstrip.sources import lifecycle, mns, pubsub
-from tagstrip.sources._wire import Base64Json, document, requests_at, validate_wire
-from tagstrip.sources.outcome import Accepted, Outcome, Rejected, SourceKind
+from tagstrip.sources._wire import Base64Json, document, validate_wire
 
 __all__ = [
     "REQUEST_TYPE",
     "CloudEvent",
     "adapt_batch",
     "adapt_binary",
-    "adapt_each",
     "adapt_event",
     "adapt_structured",
     "source_of",
@@ -54,22 +54,22 @@ class CloudEvent(BaseModel):
 
 _EVENT = TypeAdapter(CloudEvent)
 Environ = Mapping[str, str] | None
-_Adapter = Callable[[CloudEvent, Environ], Outcome]
+_Adapter = Callable[[CloudEvent, Environ], Adapted]
 
 
-def _request(event: CloudEvent, environ: Environ) -> Outcome:
-    return Accepted("cloudevent", event.id, requests_at(event.data, ("data",)))
+def _request(event: CloudEvent, environ: Environ) -> Adapted:
+    return Event("cloudevent", event.id, (Payload(event.data, ("data",)),))
 
 
-def _eventarc(event: CloudEvent, environ: Environ) -> Outcome:
+def _eventarc(event: CloudEvent, environ: Environ) -> Adapted:
     return pubsub.adapt_eventarc(event.data, event_id=event.id)
 
 
-def _mns_queue(event: CloudEvent, environ: Environ) -> Outcome:
+def _mns_queue(event: CloudEvent, environ: Environ) -> Adapted:
     return mns.adapt_queue_data(event.data, event_id=event.id)
 
 
-def _lifecycle(event: CloudEvent, environ: Environ) -> Outcome:
+def _lifecycle(event: CloudEvent, environ: Environ) -> Adapted:
     return lifecycle.adapt_cloudevent(event.model_dump(exclude={"data_base64"}), environ=environ)
 
 
@@ -81,7 +81,7 @@ _BY_TYPE: dict[str, tuple[SourceKind, _Adapter]] = {
 _OTHERWISE: tuple[SourceKind, _Adapter] = ("lifecycle", _lifecycle)
 
 
-def adapt_event(attributes: Mapping[str, Any], data: object, *, environ: Environ = None) -> Outcome:
+def adapt_event(attributes: Mapping[str, Any], data: object, *, environ: Environ = None) -> Adapted:
     """A CloudEvent given as attributes and data (what functions-framework hands over).
 
     Data still in bytes (a sender that did not say ``application/json``) is read as JSON,
@@ -94,7 +94,7 @@ def adapt_event(attributes: Mapping[str, Any], data: object, *, environ: Environ
     return adapt_structured({**attributes, "data": data}, environ=environ)
 
 
-def adapt_structured(event: object, *, environ: Environ = None) -> Outcome:
+def adapt_structured(event: object, *, environ: Environ = None) -> Adapted:
     """A structured-mode CloudEvent: a JSON object of attributes plus `data`/`data_base64`."""
     parsed = validate_wire(_EVENT, event)
     if parsed.data_base64 is not None:
@@ -106,7 +106,7 @@ def adapt_structured(event: object, *, environ: Environ = None) -> Outcome:
     return adapter(parsed, environ)
 
 
-def adapt_binary(headers: Mapping[str, str], body: bytes, *, environ: Environ = None) -> Outcome:
+def adapt_binary(headers: Mapping[str, str], body: bytes, *, environ: Environ = None) -> Adapted:
     """A binary-mode HTTP CloudEvent: ``ce-*`` headers are the attributes, the body is data."""
     attributes: dict[str, Any] = {
         name.lower().removeprefix(_BINARY_PREFIX): value
@@ -119,26 +119,19 @@ def adapt_binary(headers: Mapping[str, str], body: bytes, *, environ: Environ = 
     return adapt_event(attributes, body, environ=environ)
 
 
-def adapt_batch(events: object, *, environ: Environ = None) -> list[Outcome | Rejected]:
+def adapt_batch(events: object, *, environ: Environ = None) -> list[Adapted | Rejected]:
     """A JSON array of structured CloudEvents, one result per element, in order.
 
     A bad element becomes `Rejected` (errors located under its index) and the others are
     still adapted; only a body that is not a non-empty array, or holds more events than
     ``TAGSTRIP_MAX_EVENTS``, raises InvalidRequest (then no element is adapted).
     """
-    return list(adapt_each(events, environ=environ))
-
-
-def adapt_each(events: object, *, environ: Environ = None) -> Iterator[Outcome | Rejected]:
-    """`adapt_batch`, each element adapted only when the caller asks for it, so a caller
-    that stops early (a delivery past its call budget) spends nothing on the rest. The
-    array itself is checked at once."""
     if not isinstance(events, list) or not events:
         message = "expected a non-empty JSON array of CloudEvents"
         raise InvalidRequest([FieldError((), message, "array_type")])
     if too_many := EVENTS_LIMIT.check(events, get_settings(), ()):
         raise InvalidRequest([too_many])
-    return (_element(index, event, environ) for index, event in enumerate(events))
+    return [_element(index, event, environ) for index, event in enumerate(events)]
 
 
 def source_of(event: object) -> SourceKind:
@@ -149,10 +142,15 @@ def source_of(event: object) -> SourceKind:
     return _BY_TYPE.get(event_type, _OTHERWISE)[0]
 
 
-def _element(index: int, event: object, environ: Environ) -> Outcome | Rejected:
+def _element(index: int, event: object, environ: Environ) -> Adapted | Rejected:
+    """One element of an array; its errors, and its payloads, located under its index."""
     try:
-        return adapt_structured(event, environ=environ)
+        adapted = adapt_structured(event, environ=environ)
     except InvalidRequest as exc:
         event_id = event.get("id") if isinstance(event, Mapping) else None
         error = InvalidRequest(e.within(index) for e in exc.errors)
         return Rejected(source_of(event), event_id if isinstance(event_id, str) else None, error)
+    if isinstance(adapted, Ignored):
+        return adapted
+    payloads = tuple(Payload(payload.data, (index, *payload.loc)) for payload in adapted.payloads)
+    return replace(adapted, payloads=payloads)

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from tagstrip.domain.errors import ConfigurationError
+from tagstrip.domain.outcomes import Adapted
 from tagstrip.runtime.settings import Settings, settings_of
 from tagstrip.sources._wire import EmbeddedJson, validate_wire
-from tagstrip.sources.outcome import Outcome
 
 if TYPE_CHECKING:
-    from tagstrip.sources._rules import RuleSet
+    from tagstrip.sources.rule_engine import RuleSet
 
 __all__ = ["RULES_VARIABLE", "CtsTrace", "adapt_cloudevent", "adapt_cts", "load_rules"]
 
@@ -69,18 +69,18 @@ def load_rules(path: str | os.PathLike[str]) -> RuleSet:
 
     Raises ConfigurationError naming the file and the rule at fault.
     """
-    from tagstrip.sources._rulefiles import load_file
+    from tagstrip.sources.rule_files import load_file
 
     return load_file(Path(path), "rules", variable=RULES_VARIABLE)
 
 
 def adapt_cloudevent(
     event: Mapping[str, Any], *, environ: Mapping[str, str] | None = None
-) -> Outcome:
+) -> Adapted:
     """Removals for a lifecycle CloudEvent given as its structured form (attributes + data).
 
-    Raises InvalidRequest (a matching rule rendered a bad request, or a CloudTrace payload
-    holds bad JSON) and ConfigurationError (``TAGSTRIP_RULES`` unset or invalid).
+    Raises InvalidRequest (a path of a matching rule could not be evaluated, or a CloudTrace
+    payload holds bad JSON) and ConfigurationError (``TAGSTRIP_RULES`` unset or invalid).
     """
     if _CLOUD_TRACE_MARK in str(event.get("type")) and isinstance(event.get("data"), Mapping):
         trace = validate_wire(_TRACE, event["data"], ("data",))
@@ -91,7 +91,7 @@ def adapt_cloudevent(
     )
 
 
-def adapt_cts(body: object, *, environ: Mapping[str, str] | None = None) -> Outcome:
+def adapt_cts(body: object, *, environ: Mapping[str, str] | None = None) -> Adapted:
     """Removals for a Huawei CTS trigger event ``{"cts": {...}}``; event id = trace_id."""
     trace = validate_wire(_CTS, body).cts
     service = trace.service_type.upper()

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from tagstrip.sources._wire import JsonText, document, requests_at, validate_wire
-from tagstrip.sources.outcome import Accepted
+from tagstrip.domain.outcomes import Event, Payload
+from tagstrip.sources._wire import JsonText, document, validate_wire
 
 __all__ = [
     "QUEUE_EVENT_TYPE",
@@ -75,31 +75,30 @@ _STREAM = TypeAdapter(StreamMessage)
 _QUEUE = TypeAdapter(QueueMessage)
 
 
-def adapt_topic(body: object) -> Accepted:
-    """The request(s) in a JSON-format topic notification; event id = MNS MessageId.
+def adapt_topic(body: object) -> Event:
+    """The request(s) in a JSON-format topic notification, at ``Message``; event id = MNS
+    MessageId.
 
     Raises InvalidRequest located in the notification (``Message: not valid JSON ...``,
-    ``Message.tags.0.key: ...``, ``TopicName: Field required``).
+    ``TopicName: Field required``).
     """
     notification = validate_wire(_TOPIC, body)
-    return Accepted(
-        "mns-topic", notification.message_id, requests_at(notification.message, ("Message",))
-    )
+    payload = Payload(notification.message, ("Message",))
+    return Event("mns-topic", notification.message_id, (payload,))
 
 
-def adapt_stream(body: object) -> Accepted:
+def adapt_stream(body: object) -> Event:
     """The request(s) in a STREAM-format notification: raw body text or ``{body, attrs}``.
 
     STREAM carries no message id, so the event id is None.
     """
     if isinstance(body, str | bytes):
-        return Accepted("mns-stream", None, requests_at(document(body), ()))
+        return Event("mns-stream", None, (Payload(document(body)),))
     message = validate_wire(_STREAM, body)
-    return Accepted("mns-stream", None, requests_at(message.body, ("body",)))
+    return Event("mns-stream", None, (Payload(message.body, ("body",)),))
 
 
-def adapt_queue_data(data: object, *, event_id: str | None) -> Accepted:
-    """The request(s) in a queue CloudEvent's data; errors under ``data.messageBody``."""
+def adapt_queue_data(data: object, *, event_id: str | None) -> Event:
+    """The request(s) in a queue CloudEvent's data, at ``data.messageBody``."""
     message = validate_wire(_QUEUE, data, ("data",))
-    requests = requests_at(message.message_body, ("data", "messageBody"))
-    return Accepted("mns-queue", event_id, requests)
+    return Event("mns-queue", event_id, (Payload(message.message_body, ("data", "messageBody")),))

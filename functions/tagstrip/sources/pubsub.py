@@ -11,8 +11,8 @@ from __future__ import annotations
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter
 
 from tagstrip.domain.errors import Location
-from tagstrip.sources._wire import Base64Json, requests_at, validate_wire
-from tagstrip.sources.outcome import Accepted, SourceKind
+from tagstrip.domain.outcomes import Event, Payload, SourceKind
+from tagstrip.sources._wire import Base64Json, validate_wire
 
 __all__ = ["EVENTARC_TYPE", "PubsubEnvelope", "PubsubMessage", "adapt_eventarc", "adapt_push"]
 
@@ -49,27 +49,25 @@ class PubsubEnvelope(BaseModel):
 _ENVELOPE = TypeAdapter(PubsubEnvelope)
 
 
-def adapt_push(body: object) -> Accepted:
+def adapt_push(body: object) -> Event:
     """A push envelope's request(s); the event id is the message id.
 
-    Raises InvalidRequest located in the envelope (``message.data: not valid base64``,
-    ``message.data.tags.0.key: ...``).
+    Raises InvalidRequest located in the envelope (``message.data: not valid base64``).
     """
     envelope = validate_wire(_ENVELOPE, body)
-    return _accepted("pubsub", envelope, envelope.message.message_id)
+    return _event("pubsub", envelope, envelope.message.message_id)
 
 
-def adapt_eventarc(data: object, *, event_id: str | None) -> Accepted:
+def adapt_eventarc(data: object, *, event_id: str | None) -> Event:
     """The request(s) in an Eventarc CloudEvent's data; `event_id` is the CloudEvent id.
 
     Errors are located under ``data`` (the CloudEvent attribute holding the envelope).
     """
     envelope = validate_wire(_ENVELOPE, data, ("data",))
-    return _accepted("eventarc", envelope, event_id, ("data",))
+    return _event("eventarc", envelope, event_id, ("data",))
 
 
-def _accepted(
+def _event(
     source: SourceKind, envelope: PubsubEnvelope, event_id: str | None, loc: Location = ()
-) -> Accepted:
-    requests = requests_at(envelope.message.data, (*loc, "message", "data"))
-    return Accepted(source, event_id, requests)
+) -> Event:
+    return Event(source, event_id, (Payload(envelope.message.data, (*loc, "message", "data")),))

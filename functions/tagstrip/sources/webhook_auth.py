@@ -91,35 +91,36 @@ class DeliveryLog:
         ttl_seconds: float = 86_400.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._entries: OrderedDict[str, tuple[_Entry, float]] = OrderedDict()
+        self._entries: OrderedDict[bytes, tuple[_Entry, float]] = OrderedDict()
         self._max, self._ttl, self._clock = max_entries, ttl_seconds, clock
         self._lock = threading.Lock()
 
     def claim(self, keys: Collection[str]) -> ClaimState:
         """Claim every key as in flight, all or none: "claimed" when no key is known; else
         the state of the delivery they belong to ("finished" wins: that one is settled)."""
-        now = self._clock()
+        now, digests = self._clock(), _compact(keys)
         with self._lock:
             while self._entries and next(iter(self._entries.values()))[1] <= now:
                 self._entries.popitem(last=False)
-            known = {self._entries[key][0] for key in keys if key in self._entries}
+            known = {self._entries[key][0] for key in digests if key in self._entries}
             if known:
                 return "finished" if "finished" in known else "in_flight"
-            for key in keys:
+            for key in digests:
                 self._put(key, "in_flight", now)
             return "claimed"
 
     def finish(self, keys: Collection[str]) -> None:
         """The delivery is settled (done, or failed for good): a resend is a duplicate."""
-        now = self._clock()
+        now, digests = self._clock(), _compact(keys)
         with self._lock:
-            for key in keys:
+            for key in digests:
                 self._put(key, "finished", now)
 
     def release(self, keys: Collection[str]) -> None:
         """Forget the keys, so the sender's retry of a delivery that may yet succeed is done."""
+        digests = _compact(keys)
         with self._lock:
-            for key in keys:
+            for key in digests:
                 self._entries.pop(key, None)
 
     def reset(self) -> None:
@@ -127,12 +128,18 @@ class DeliveryLog:
         with self._lock:
             self._entries.clear()
 
-    def _put(self, key: str, state: _Entry, now: float) -> None:
+    def _put(self, key: bytes, state: _Entry, now: float) -> None:
         """(Re)insert at the young end, so expiry times stay in order."""
         self._entries.pop(key, None)
         self._entries[key] = (state, now + self._ttl)
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
+
+
+def _compact(keys: Collection[str]) -> list[bytes]:
+    """Each key as 16 bytes of its digest: the log holds thousands of keys for a day, and a
+    key such as a body's SHA-256 in hex takes several times the memory for the same answer."""
+    return [hashlib.blake2b(key.encode(), digest_size=16).digest() for key in keys]
 
 
 #: The process-wide log every verifier uses unless given another (tests give their own).

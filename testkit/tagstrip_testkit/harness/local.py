@@ -24,9 +24,10 @@ import yaml
 from pydantic import ValidationError
 
 from tagstrip.cli import ACCOUNT_SCOPE, UsageError, adapt_event, environment
+from tagstrip.domain import pipeline
 from tagstrip.domain.errors import printable
-from tagstrip.handlers.report import Report, carry_out
-from tagstrip.sources.outcome import Accepted, Outcome, Rejected
+from tagstrip.domain.outcomes import Accepted, Report
+from tagstrip.runtime.wiring import wiring
 from tagstrip_testkit.harness.events import SEED_DIRECTORY, Kind, SampleEvent, find_events
 from tagstrip_testkit.harness.replay import (
     TARGETS,
@@ -66,7 +67,7 @@ _MAPPING_FILE = "mapping-cmdb.yaml"
 def invoke(event: Any, *, dry_run: bool, out: TextIO, err: TextIO) -> int:
     """Exit 0 when every call succeeded or was skipped, 1 when any failed, 2 when invalid."""
     outcomes = adapt_event(event, dry_run=dry_run)
-    reports = [carry_out(_dry(outcome) if dry_run else outcome) for outcome in outcomes]
+    reports = pipeline.carry_out([_dry(o) if dry_run else o for o in outcomes], wiring())
     out.write(json.dumps([report.to_dict() for report in reports], indent=2) + "\n")
     rejected = [r for r in reports if r.outcome == "rejected"]
     for report in rejected:
@@ -199,7 +200,7 @@ def read_seed(path: Path) -> Seed:
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in error["loc"]) or "(root)"
-        message = f"--seed {path}: {where}: {error['msg']}; see README, 'Seed it'"
+        message = f"--seed {path}: {where}: {error['msg']}; see docs/fake-cloud.md"
         raise UsageError(message) from None
     except (ValueError, yaml.YAMLError) as exc:  # bad UTF-8, JSON or YAML
         detail = " ".join(str(exc).split())
@@ -240,7 +241,7 @@ def _quiet() -> Iterator[None]:
         logging.disable(logging.NOTSET)
 
 
-def _dry(outcome: Outcome | Rejected) -> Outcome | Rejected:
+def _dry(outcome: pipeline.Admitted) -> pipeline.Admitted:
     if not isinstance(outcome, Accepted):
         return outcome
     requests = tuple(r.model_copy(update={"dry_run": True}) for r in outcome.requests)

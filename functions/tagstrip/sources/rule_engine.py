@@ -1,6 +1,6 @@
 """The engine behind lifecycle rules and webhook mappings: match a document, render requests.
 
-A `Rule` is compiled once from a rules or mapping file (see `_rulefiles`): CloudEvent
+A `Rule` is compiled once from a rules or mapping file (see `rule_files`): CloudEvent
 `source`/`type` sets, a JMESPath condition, and a request template whose fields are
 literals or `Lookup`s. Evaluating it against an event is all a delivery costs. This module
 imports jmespath; the adapters import it lazily, when a file is configured.
@@ -18,8 +18,7 @@ from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
 
 from tagstrip.domain.errors import FieldError, InvalidRequest
-from tagstrip.runtime.planning import check_call_budget, validate_request
-from tagstrip.sources.outcome import Accepted, Ignored, Outcome, SourceKind
+from tagstrip.domain.outcomes import Adapted, Event, Ignored, Payload, SourceKind
 
 __all__ = ["Lookup", "Rule", "RuleSet", "Section"]
 
@@ -100,26 +99,26 @@ class RuleSet:
     section: Section
     rules: tuple[Rule, ...]
 
-    def apply(self, document: object, *, source: SourceKind, event_id: str | None) -> Outcome:
-        """Requests of every matching rule, `Ignored` when none matches.
+    def apply(self, document: object, *, source: SourceKind, event_id: str | None) -> Adapted:
+        """The request each matching rule renders, located at ``<section>.<rule name>``
+        (``rules.ecs-stopped``) for the validation errors to name it; `Ignored` when none
+        matches.
 
-        Raises InvalidRequest with all faults of all matching rules, located under
-        ``<section>.<rule name>.<field>`` (``rules.ecs-stopped.resource_ids``), or when
-        together they would plan more calls than ``TAGSTRIP_MAX_CALLS``.
+        Raises InvalidRequest with every path of the matching rules that failed to evaluate.
         """
         matched = [rule for rule in self.rules if rule.matches(document)]
         if not matched:
             return Ignored(source, event_id, f"no {self.section[:-1]} in {self.origin} matches")
-        requests, errors = [], []
+        payloads, errors = [], []
         for rule in matched:
+            loc = (self.section, rule.name)
             try:
-                requests.append(validate_request(rule.render(document)))
+                payloads.append(Payload(rule.render(document), loc))
             except InvalidRequest as exc:
-                errors += [error.within(self.section, rule.name) for error in exc.errors]
+                errors += [error.within(*loc) for error in exc.errors]
         if errors:
             raise InvalidRequest(errors)
-        check_call_budget(requests)
-        return Accepted(source, event_id, tuple(requests), tuple(rule.name for rule in matched))
+        return Event(source, event_id, tuple(payloads), tuple(rule.name for rule in matched))
 
 
 def _truthy(value: object) -> bool:

@@ -5,6 +5,7 @@
 them comma-separated. Each mapping has an
 optional JMESPath condition (only act when the ticket moved to Done, say) and renders a
 canonical request; a payload no mapping matches is `Ignored`. The format is in README.
+The payloads are validated by `tagstrip.domain.pipeline`, not here.
 
 A body that already is a request (a canonical request, a list of them, or a provider's
 native form) is taken as is, mapping or not: mappings are for payloads tagstrip does not
@@ -20,13 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagstrip.domain.errors import ConfigurationError
-from tagstrip.runtime.planning import validation
+from tagstrip.domain.outcomes import Adapted, Event, Payload
 from tagstrip.runtime.settings import Settings, settings_of
-from tagstrip.sources._wire import requests_at
-from tagstrip.sources.outcome import Accepted, Outcome
+from tagstrip.runtime.wiring import validation
 
 if TYPE_CHECKING:
-    from tagstrip.sources._rules import RuleSet
+    from tagstrip.sources.rule_engine import RuleSet
 
 __all__ = ["MAPPING_VARIABLE", "PRESETS", "adapt", "load_mapping"]
 
@@ -49,31 +49,31 @@ def load_mapping(spec: str) -> RuleSet:
         raise ConfigurationError(message, variable=MAPPING_VARIABLE)
     if len(parts) == 1:
         return _load_one(parts[0])
-    from tagstrip.sources._rulefiles import combine
+    from tagstrip.sources.rule_files import combine
 
     return combine([_load_one(part) for part in parts], variable=MAPPING_VARIABLE)
 
 
 def adapt(
     body: object, *, event_id: str | None = None, environ: Mapping[str, str] | None = None
-) -> Outcome:
-    """Requests for a webhook body: taken as is when it is a request, else mapped.
+) -> Adapted:
+    """The payloads of a webhook body: the body itself when it is a request, else mapped.
 
     `event_id` is the delivery's id if the caller has one (Jira's webhook identifier).
-    Raises InvalidRequest (bad request, or a matching mapping rendered a bad one) and
+    Raises InvalidRequest (a path of a matching mapping could not be evaluated) and
     ConfigurationError (the mapping file is invalid).
     """
     settings = settings_of(environ)
     spec = (settings.webhook_mapping or "").strip()
     if not spec or validation(settings).is_request(body):
-        return Accepted("request", event_id, requests_at(body, ()))
+        return Event("request", event_id, (Payload(body),))
     return load_mapping(spec).apply(body, source="webhook", event_id=event_id)
 
 
 def _load_one(spec: str) -> RuleSet:
     if spec.startswith(_PRESET_PREFIX):
         return _preset(spec.removeprefix(_PRESET_PREFIX))
-    from tagstrip.sources._rulefiles import load_file
+    from tagstrip.sources.rule_files import load_file
 
     return load_file(Path(spec), "mappings", variable=MAPPING_VARIABLE)
 
@@ -86,7 +86,7 @@ def _preset(name: str) -> RuleSet:
             f"presets: {', '.join(_PRESET_PREFIX + p for p in PRESETS)}"
         )
         raise ConfigurationError(message, variable=MAPPING_VARIABLE)
-    from tagstrip.sources._rulefiles import load_resource
+    from tagstrip.sources.rule_files import load_resource
 
     resource = files("tagstrip.sources").joinpath("presets", f"{name}.yaml")
     return load_resource(resource, _PRESET_PREFIX + name, "mappings", variable=MAPPING_VARIABLE)

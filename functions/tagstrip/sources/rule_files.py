@@ -21,7 +21,7 @@ from jmespath.parser import ParsedResult
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tagstrip.domain.errors import ConfigurationError
-from tagstrip.sources._rules import Lookup, Rule, RuleSet, Section
+from tagstrip.sources.rule_engine import Lookup, Rule, RuleSet, Section
 
 __all__ = ["LifecycleRuleSpec", "MappingSpec", "combine", "load_file", "load_resource"]
 

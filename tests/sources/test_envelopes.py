@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from tagstrip.sources import Accepted, Rejected
-from tagstrip.sources.delivery import adapt_delivery, shape_of
+from tagstrip.domain.outcomes import Accepted, Rejected
+from tagstrip.sources.envelopes import adapt_delivery, shape_of
+from tests.sources.helpers import validated
 
 from .helpers import CANONICAL_ECS, RULES_ENV, load, paths, raw
 
@@ -31,7 +32,7 @@ def test_shape_of(sample: str, shape: str) -> None:
 
 
 def test_a_list_of_requests_is_one_event() -> None:
-    [result] = adapt_delivery(raw("canonical/batch.json"))
+    [result] = validated(adapt_delivery(raw("canonical/batch.json")))
     assert isinstance(result, Accepted)
     assert (result.source, len(result.requests)) == ("request", 2)
 
@@ -40,7 +41,7 @@ def test_binary_cloudevent_by_headers() -> None:
     headers = {"ce-id": "b-7", "ce-source": "s", "ce-specversion": "1.0"}
     headers["ce-type"] = "tagstrip.request"
     for body in (json.dumps(CANONICAL_ECS), json.dumps(CANONICAL_ECS).encode()):
-        [result] = adapt_delivery(body, headers)
+        [result] = validated(adapt_delivery(body, headers))
         assert isinstance(result, Accepted)
         assert result.event_id == "b-7"
 
@@ -48,7 +49,7 @@ def test_binary_cloudevent_by_headers() -> None:
 def test_bad_binary_cloudevent_is_rejected_with_its_id() -> None:
     headers = {"ce-id": "b-8", "ce-source": "s", "ce-specversion": "1.0"}
     headers["ce-type"] = "mns:Queue:SendMessage"
-    [result] = adapt_delivery(b'{"messageBody": "{"}', headers)
+    [result] = validated(adapt_delivery(b'{"messageBody": "{"}', headers))
     assert isinstance(result, Rejected)
     assert (result.source, result.event_id) == ("mns-queue", "b-8")
     assert paths(result.error) == ["data.messageBody"]
@@ -64,7 +65,7 @@ def test_bad_binary_cloudevent_is_rejected_with_its_id() -> None:
     ],
 )
 def test_unreadable_bodies_are_rejected_not_raised(body: bytes | str, message: str) -> None:
-    [result] = adapt_delivery(body)
+    [result] = validated(adapt_delivery(body))
     assert isinstance(result, Rejected)
     assert result.source == "unknown"
     assert message in result.error.errors[0].message
@@ -72,14 +73,14 @@ def test_unreadable_bodies_are_rejected_not_raised(body: bytes | str, message: s
 
 def test_array_with_cloudevents_is_handled_per_element() -> None:
     stopped = load("eventbridge/ecs-instance-stopped.json")
-    results = adapt_delivery(json.dumps([stopped, {"no": "event"}]), environ=RULES_ENV)
+    results = validated(adapt_delivery(json.dumps([stopped, {"no": "event"}]), environ=RULES_ENV))
     assert [type(r).__name__ for r in results] == ["Accepted", "Rejected"]
 
 
 def test_rejected_single_events_keep_their_id() -> None:
     body = load("cts/create-server-ci.json")
     body["cts"]["request"] = "{broken"
-    [result] = adapt_delivery(body, environ=RULES_ENV)
+    [result] = validated(adapt_delivery(body, environ=RULES_ENV))
     assert isinstance(result, Rejected)
     assert (result.source, result.event_id) == ("cts", "cbdd4480-2e03-11ef-82de-cf140e2a70fb")
     assert paths(result.error) == ["cts.request"]

@@ -6,25 +6,21 @@ CloudEvents in it, a Pub/Sub push envelope, an MNS topic notification (JSON or S
 Huawei CTS event, or a request as is. Shapes are told apart by their distinctive keys, in
 the order of `_SHAPES`; anything else is read as a canonical or provider-native request.
 
-A delivery is bounded as a whole: an array holds at most ``TAGSTRIP_MAX_EVENTS`` events, and
-all its events together plan at most ``TAGSTRIP_MAX_CALLS`` calls, or none of it is carried
-out (every event is rejected, so the platform does not deliver it again); the events past the
-one that exceeds the budget are not even adapted.
+Envelopes are unwrapped, not validated: each event's payloads go on to
+`tagstrip.domain.pipeline`, which validates them and holds the delivery to its call budget.
+An array holds at most ``TAGSTRIP_MAX_EVENTS`` events, counted before any is adapted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from tagstrip.domain.errors import InvalidRequest
-from tagstrip.domain.validation import CALL_BUDGET
-from tagstrip.runtime.planning import count_calls
-from tagstrip.runtime.settings import get_settings
+from tagstrip.domain.outcomes import Adapted, Event, Payload, Rejected, SourceKind
 from tagstrip.sources import cloudevent, lifecycle, mns, pubsub
-from tagstrip.sources._wire import document, requests_at
-from tagstrip.sources.outcome import Accepted, Outcome, Rejected, SourceKind
+from tagstrip.sources._wire import document
 
 __all__ = ["adapt_delivery", "shape_of"]
 
@@ -37,12 +33,12 @@ class _Shape:
 
     kind: SourceKind
     holds: Callable[[Mapping[str, Any]], bool]
-    adapt: Callable[[Any, Environ], Outcome]
+    adapt: Callable[[Any, Environ], Adapted]
     id_path: tuple[str, ...] = ()
 
 
-def _request(body: object, environ: Environ) -> Outcome:
-    return Accepted("request", None, requests_at(body, ()))
+def _request(body: object, environ: Environ) -> Adapted:
+    return Event("request", None, (Payload(body),))
 
 
 _SHAPES = (
@@ -90,7 +86,7 @@ def adapt_delivery(
     headers: Mapping[str, str] | None = None,
     *,
     environ: Environ = None,
-) -> list[Outcome | Rejected]:
+) -> list[Adapted | Rejected]:
     """One result per event in a delivery: one for a single event, one per array element.
 
     `body` is the raw bytes/text of an HTTP body, or an already-parsed JSON value (what a
@@ -109,7 +105,7 @@ def adapt_delivery(
         return [Rejected("unknown", None, exc)]
     if isinstance(parsed, list) and any(_shape(item).kind == "cloudevent" for item in parsed):
         try:
-            return _within_budget(parsed, cloudevent.adapt_each(parsed, environ=environ))
+            return cloudevent.adapt_batch(parsed, environ=environ)
         except InvalidRequest as exc:
             return [Rejected("cloudevent", None, exc)]
     shape = _shape(parsed)
@@ -119,41 +115,13 @@ def adapt_delivery(
         return [Rejected(shape_of(parsed), _dig(parsed, shape.id_path), exc)]
 
 
-def _within_budget(
-    events: list[Any], outcomes: Iterator[Outcome | Rejected]
-) -> list[Outcome | Rejected]:
-    """The events of an array share one call budget (each single event was held to it as
-    its requests were validated), counted as they are adapted. Once past it, no further
-    event is adapted: those, and every event that asked for calls, are rejected."""
-    settings = get_settings()
-    adapted: list[Outcome | Rejected] = []
-    planned = 0
-    for outcome in outcomes:
-        adapted.append(outcome)
-        if isinstance(outcome, Accepted):
-            planned += sum(count_calls(request) for request in outcome.requests)
-        if over := CALL_BUDGET.exceeded(planned, settings, ()):
-            refusal = InvalidRequest([over])
-            refused: list[Outcome | Rejected] = [
-                Rejected(done.source, done.event_id, refusal)
-                if isinstance(done, Accepted)
-                else done
-                for done in adapted
-            ]
-            return refused + [
-                Rejected(cloudevent.source_of(event), _dig(event, ("id",)), refusal)
-                for event in events[len(adapted) :]
-            ]
-    return adapted
-
-
 def _shape(body: object) -> _Shape:
     if not isinstance(body, Mapping):
         return _REQUEST
     return next((shape for shape in _SHAPES if shape.holds(body)), _REQUEST)
 
 
-def _binary(headers: Mapping[str, str], body: bytes, environ: Environ) -> Outcome | Rejected:
+def _binary(headers: Mapping[str, str], body: bytes, environ: Environ) -> Adapted | Rejected:
     try:
         return cloudevent.adapt_binary(headers, body, environ=environ)
     except InvalidRequest as exc:

@@ -8,7 +8,9 @@ from importlib.resources import files
 import pytest
 
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest
-from tagstrip.sources import Accepted, Ignored, ticketing
+from tagstrip.domain.outcomes import Accepted, Ignored
+from tagstrip.sources import webhook
+from tests.sources.helpers import admitted
 
 from .helpers import CANONICAL_ECS, EVENTS, load, paths
 
@@ -16,14 +18,14 @@ JIRA = {"TAGSTRIP_WEBHOOK_MAPPING": "preset:jira"}
 
 
 def test_presets_ship_with_the_package() -> None:
-    for name in ticketing.PRESETS:
+    for name in webhook.PRESETS:
         assert files("tagstrip.sources").joinpath("presets", f"{name}.yaml").is_file()
-        assert ticketing.load_mapping(f"preset:{name}").rules
+        assert webhook.load_mapping(f"preset:{name}").rules
 
 
 def test_jira_issue_moved_to_done_acts() -> None:
     payload = load("jira/issue-moved-to-done.json")
-    outcome = ticketing.adapt(payload, event_id="wh-9", environ=JIRA)
+    outcome = admitted(webhook.adapt(payload, event_id="wh-9", environ=JIRA))
     assert isinstance(outcome, Accepted)
     assert (outcome.source, outcome.event_id) == ("webhook", "wh-9")
     [request] = outcome.requests
@@ -40,7 +42,7 @@ def test_jira_issue_moved_to_done_acts() -> None:
     ["jira/issue-moved-to-in-progress.json", "jira/done-issue-labels-edited.json"],
 )
 def test_other_jira_updates_are_ignored(sample: str) -> None:
-    outcome = ticketing.adapt(load(sample), environ=JIRA)
+    outcome = admitted(webhook.adapt(load(sample), environ=JIRA))
     assert isinstance(outcome, Ignored)
     assert "preset:jira" in outcome.reason
 
@@ -48,23 +50,23 @@ def test_other_jira_updates_are_ignored(sample: str) -> None:
 def test_jira_resolved_counts_as_done_and_other_events_do_not() -> None:
     payload = load("jira/issue-moved-to-done.json")
     payload["issue"]["fields"]["status"]["name"] = "Resolved"
-    assert isinstance(ticketing.adapt(payload, environ=JIRA), Accepted)
+    assert isinstance(admitted(webhook.adapt(payload, environ=JIRA)), Accepted)
     payload["webhookEvent"] = "jira:issue_created"
-    assert isinstance(ticketing.adapt(payload, environ=JIRA), Ignored)
+    assert isinstance(admitted(webhook.adapt(payload, environ=JIRA)), Ignored)
 
 
 def test_jira_done_without_a_resource_is_located_at_the_mapping_field() -> None:
     payload = copy.deepcopy(load("jira/issue-moved-to-done.json"))
     del payload["issue"]["fields"]["customfield_10050"]
     with pytest.raises(InvalidRequest) as caught:
-        ticketing.adapt(payload, environ=JIRA)
+        admitted(webhook.adapt(payload, environ=JIRA))
     assert paths(caught.value) == ["mappings.jira-issue-done.resource_ids"]
 
 
 def test_mapping_file_from_events() -> None:
     env = {"TAGSTRIP_WEBHOOK_MAPPING": str(EVENTS / "mapping-jira.yaml")}
     payload = load("jira/issue-moved-to-done.json")
-    assert isinstance(ticketing.adapt(payload, environ=env), Ignored)
+    assert isinstance(admitted(webhook.adapt(payload, environ=env)), Ignored)
     fields = payload["issue"]["fields"]
     fields["labels"] = ["cloud-huawei"]
     fields |= {
@@ -73,7 +75,7 @@ def test_mapping_file_from_events() -> None:
         "customfield_10212": "8e7d4d27-9d9c-4fa4-8f55-a2f76c6a1ab8",
         "customfield_10213": "owner",
     }
-    outcome = ticketing.adapt(payload, environ=env)
+    outcome = admitted(webhook.adapt(payload, environ=env))
     assert isinstance(outcome, Accepted)
     assert outcome.requests[0].provider == "huawei-ecs"
 
@@ -89,14 +91,14 @@ def test_mapping_file_from_events() -> None:
     ],
 )
 def test_requests_bypass_the_mapping(body: object) -> None:
-    outcome = ticketing.adapt(body, environ=JIRA)
+    outcome = admitted(webhook.adapt(body, environ=JIRA))
     assert isinstance(outcome, Accepted)
     assert (outcome.source, outcome.matched) == ("request", ())
 
 
 def test_without_a_mapping_a_payload_must_be_a_request() -> None:
     with pytest.raises(InvalidRequest) as caught:
-        ticketing.adapt(load("jira/issue-moved-to-done.json"), environ={})
+        admitted(webhook.adapt(load("jira/issue-moved-to-done.json"), environ={}))
     assert paths(caught.value) == ["provider"]
 
 
@@ -110,20 +112,20 @@ def test_without_a_mapping_a_payload_must_be_a_request() -> None:
 )
 def test_bad_mapping_setting(spec: str, expected: str) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        ticketing.adapt({"webhookEvent": "x"}, environ={"TAGSTRIP_WEBHOOK_MAPPING": spec})
+        admitted(webhook.adapt({"webhookEvent": "x"}, environ={"TAGSTRIP_WEBHOOK_MAPPING": spec}))
     assert expected in str(caught.value)
     assert caught.value.variable == "TAGSTRIP_WEBHOOK_MAPPING"
 
 
 def test_a_rules_file_is_not_a_mapping_file() -> None:
     with pytest.raises(ConfigurationError, match="mappings"):
-        ticketing.load_mapping(str(EVENTS / "rules.yaml"))
+        webhook.load_mapping(str(EVENTS / "rules.yaml"))
 
 
 def test_split_trims_and_drops_blanks() -> None:
     payload = load("jira/issue-moved-to-done.json")
     payload["issue"]["fields"]["customfield_10052"] = " owner ,, on-call ,"
-    outcome = ticketing.adapt(payload, environ=JIRA)
+    outcome = admitted(webhook.adapt(payload, environ=JIRA))
     assert isinstance(outcome, Accepted)
     assert [t.key for t in outcome.requests[0].tags] == ["owner", "on-call"]
 
@@ -136,14 +138,14 @@ def test_several_mappings_combine_in_order() -> None:
         ("servicenow/change-implement-alibaba.json", "servicenow-change-implement"),
         ("webhook/cmdb-decommissioned.json", "cmdb-decommissioned"),
     ]:
-        outcome = ticketing.adapt(load(sample), environ=env)
+        outcome = admitted(webhook.adapt(load(sample), environ=env))
         assert isinstance(outcome, Accepted)
         assert outcome.matched == (name,)
-    ignored = ticketing.adapt(load("servicenow/change-authorize.json"), environ=env)
+    ignored = admitted(webhook.adapt(load("servicenow/change-authorize.json"), environ=env))
     assert isinstance(ignored, Ignored)
     assert "preset:jira, preset:servicenow, " in ignored.reason
 
 
 def test_combined_mappings_keep_names_unique() -> None:
     with pytest.raises(ConfigurationError, match="must be unique: jira-issue-done"):
-        ticketing.load_mapping("preset:jira,preset:jira")
+        webhook.load_mapping("preset:jira,preset:jira")
