@@ -2,8 +2,8 @@
 
 Each script runs in its own process (``--json``), its logs kept in a scratch directory;
 the figures are gathered into one table and one JSON file with the machine they ran on,
-written outside the tracked tree (``.bench/`` is ignored): the README's table is copied
-from a run on purpose, never rewritten by one.
+written outside the tracked tree (``.bench/`` is ignored): docs/performance.md's table is
+copied from a run on purpose, never rewritten by one.
 ``--smoke`` passes through (a few iterations, structure only); ``--only NAME`` picks scripts.
 """
 

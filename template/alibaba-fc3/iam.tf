@@ -3,7 +3,7 @@
 # ALIBABA_CLOUD_SECURITY_TOKEN, the variables tagstrip reads. No access key is stored anywhere.
 resource "alicloud_ram_role" "tagstrip" {
   role_name   = "${var.name}-fc"
-  description = "Assumed by the tagstrip functions: remove tags from ECS and Redis, nothing else."
+  description = "Assumed by the tagstrip functions: remove tags from ECS, Redis and tagged resources."
   assume_role_policy_document = jsonencode({
     Version = "1"
     Statement = [{
@@ -14,16 +14,26 @@ resource "alicloud_ram_role" "tagstrip" {
   })
 }
 
-# Exactly the three API actions tagstrip calls (aliyun-ecs RemoveTags / UntagResources,
-# aliyun-redis UntagResources). Resource "*" because the resources to untag arrive in events.
+# Exactly the API actions tagstrip calls (aliyun-ecs RemoveTags / UntagResources,
+# aliyun-redis UntagResources, aliyun-tag UntagResources and, for selectors, ListTagResources).
+# Resource "*" because the resources to untag arrive in events. The Tag API calls each
+# product's own untag API as the caller: add that product's untag action (vpc:UnTagResources,
+# rds:UntagResources, ...) for every product you untag through aliyun-tag; ECS and Redis are
+# covered by the actions below.
 resource "alicloud_ram_policy" "remove_tags" {
   policy_name = "${var.name}-remove-tags"
-  description = "Remove tags from ECS resources and Redis instances."
+  description = "Remove tags from ECS resources, Redis instances and, by ARN, tagged resources."
   policy_document = jsonencode({
     Version = "1"
     Statement = [{
-      Effect   = "Allow"
-      Action   = ["ecs:RemoveTags", "ecs:UntagResources", "kvstore:UntagResources"]
+      Effect = "Allow"
+      Action = [
+        "ecs:RemoveTags",
+        "ecs:UntagResources",
+        "kvstore:UntagResources",
+        "tag:UntagResources",
+        "tag:ListTagResources",
+      ]
       Resource = ["*"]
     }]
   })

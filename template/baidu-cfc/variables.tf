@@ -17,7 +17,7 @@ variable "runtime" {
 }
 
 # CFC has no role that hands the function temporary credentials, so the function needs an
-# access key. Give it one of a sub-user whose only permission is tag deletion, and pass the
+# access key. Give it one of a sub-user with only the tag permissions it needs (README), and pass the
 # values through TF_VAR_baidu_access_key / TF_VAR_baidu_secret_key (never in a file): CFC
 # keeps environment variables encrypted with KMS.
 variable "baidu_access_key" {
@@ -49,7 +49,7 @@ variable "extra_environment" {
 }
 
 variable "allow_account_scope" {
-  description = "Set TAGSTRIP_ALLOW_ACCOUNT_SCOPE: carry out baidu-tag requests, which delete tags from the whole Baidu account. Off, they are refused (dry runs aside); baidu-bcc untags single instances."
+  description = "Set TAGSTRIP_ALLOW_ACCOUNT_SCOPE: carry out baidu-tag requests, which delete tags from the whole Baidu account. Off, they are refused (dry runs aside); baidu-tag-resource (any service type) and baidu-bcc (instances) unbind tags from listed resources without it."
   type        = bool
   default     = false
 }

@@ -14,14 +14,34 @@ resource "huaweicloud_identity_role" "ecs_tags" {
   })
 }
 
+# huawei-tms (the Tag Management Service) is a global service: its right is granted on the
+# account (domain_roles), in a global ("AX") role. tms:resourceTags:delete is the right its
+# DeleteResourceTag API names; tagstrip reads tags through TMS only for selectors, which the
+# same right does not cover (tms:resourceTags:list; add it when selectors are used). Whether
+# TMS also checks each target service's own tag right is not documented: add those rights
+# (e.g. evs:volumes:..., vpc:...) to the project role for the services you untag.
+resource "huaweicloud_identity_role" "tms_tags" {
+  name        = "${var.name}-tms-tags"
+  description = "Delete tags from resources of any service through TMS (DeleteResourceTag)."
+  type        = "AX" # global
+  policy = jsonencode({
+    Version = "1.1"
+    Statement = [{
+      Effect = "Allow"
+      Action = ["tms:resourceTags:delete"]
+    }]
+  })
+}
+
 resource "huaweicloud_identity_agency" "execution" {
   name                   = "${var.name}-execution"
-  description            = "Assumed by the tagstrip functions at run time: ECS tag rights only."
+  description            = "Assumed by the tagstrip functions at run time: tag rights only."
   delegated_service_name = "op_svc_cff" # FunctionGraph
   project_role {
     project = var.region
     roles   = [huaweicloud_identity_role.ecs_tags.name]
   }
+  domain_roles = [huaweicloud_identity_role.tms_tags.name]
 }
 
 # Configuration agency (agency): used by FunctionGraph itself, not by tagstrip's code, to

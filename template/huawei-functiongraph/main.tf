@@ -23,8 +23,13 @@ data "huaweicloud_csms_secret_version" "sdk_credentials" {
 locals {
   code_url = "https://${var.code_bucket}.obs.${var.region}.myhuaweicloud.com/${huaweicloud_obs_bucket_object.package.key}"
   # {} without the secret; merge() of no maps is an empty map.
-  # tagstrip settings of every function: extra_environment and the account-scope switch.
-  settings = merge(var.extra_environment, { TAGSTRIP_ALLOW_ACCOUNT_SCOPE = tostring(var.allow_account_scope) })
+  # tagstrip settings of every function: extra_environment, the account-scope switch and
+  # the account (domain) id that huawei-tms calls name.
+  settings = merge(
+    var.extra_environment,
+    { TAGSTRIP_ALLOW_ACCOUNT_SCOPE = tostring(var.allow_account_scope) },
+    var.domain_id == "" ? {} : { HUAWEICLOUD_SDK_DOMAIN_ID = var.domain_id },
+  )
   encrypted_credentials = merge([
     for secret in data.huaweicloud_csms_secret_version.sdk_credentials : jsondecode(secret.secret_text)
   ]...)

@@ -80,3 +80,9 @@ variable "memory_mb" {
   type        = number
   default     = 512
 }
+
+variable "domain_id" {
+  description = "Account (domain) ID, for huawei-tms: TMS is global and its calls name the account (X-Domain-Id); empty: huawei-tms is not configured."
+  type        = string
+  default     = ""
+}

@@ -97,5 +97,5 @@ def tags_of(cloud: FakeCloud, provider: str, resource_id: str) -> dict[str, str]
     """A resource's current tags, read from the fake cloud's state."""
     state = cloud.state()[provider]
     entries = state.get("resources") or state.get("servers") or []
-    [entry] = [e for e in entries if e["id"] == resource_id]
+    [entry] = [e for e in entries if e.get("id", e.get("arn")) == resource_id]
     return dict(entry["tags"])

@@ -33,9 +33,10 @@ rules:
 
 
 def assert_refused(error: dict[str, Any], path: str) -> None:
-    """The refusal names the variable that allows it and the per-instance provider."""
+    """The refusal names the variable that allows it and the per-resource providers."""
     assert (error["path"], error["type"]) == (path, "account_scope_disabled")
     assert VARIABLE in error["message"]
+    assert "baidu-tag-resource" in error["message"]
     assert "baidu-bcc" in error["message"]
 
 

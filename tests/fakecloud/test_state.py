@@ -54,8 +54,20 @@ def test_seed_holds_what_every_sample_event_names(seeded_cloud: FakeCloud, path:
                     assert resource.type == request.resource_type
                 elif call.provider == "aliyun-redis":
                     assert rid in backends.aliyun_redis.resources(str(call.region))
+                elif call.provider == "aliyun-tag":
+                    assert rid in {r.arn for r in backends.aliyun_tag.resources.values()}
                 elif call.provider == "baidu-bcc":
                     assert rid in backends.baidu.resources
+                elif call.provider == "baidu-tag-resource":
+                    resource = backends.baidu.resources[rid]
+                    assert backends.baidu.service_type(resource) == request.resource_type
+                    assert backends.baidu.regions[rid] == call.region
+                elif (
+                    call.provider == "huawei-tms"
+                ):  # a write names it in the body, a read in the query
+                    project = (call.body or call.params).get("project_id")
+                    targets = backends.huawei_tms.resources
+                    assert any((t.project_id, t.id) == (project, rid) for t in targets)
                 else:
                     assert backends.huawei_ecs.show_server_tags(str(request.project_id), rid)
             if call.provider == "baidu-tag":

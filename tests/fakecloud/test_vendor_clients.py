@@ -8,6 +8,8 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from alibabacloud_tag20180828 import models as tag_models
+from alibabacloud_tag20180828.client import Client as TagClient
 from alibabacloud_tea_openapi import utils_models as tea
 from alibabacloud_tea_openapi.client import Client as TeaClient
 from alibabacloud_tea_openapi.exceptions import ClientException, ThrottlingException
@@ -138,19 +140,29 @@ def bce_config(
     return config
 
 
-def bce_delete_tags(
-    config: bce_client_configuration.BceClientConfiguration, body: object
+def bce_put(
+    config: bce_client_configuration.BceClientConfiguration,
+    path: bytes,
+    body: object,
+    params: dict[bytes, bytes],
 ) -> object:
+    """A PUT through the SDK's own HTTP client: its signer, its error parsing."""
     return bce_http_client.send_request(
         config,
         bce_v1_signer.sign,
         [handler.parse_error, handler.parse_json],
         http_methods.PUT,
-        b"/v1/tag",
+        path,
         json.dumps(body),
         {b"Content-Type": b"application/json; charset=utf-8"},
-        {b"delete": b""},
+        params,
     )
+
+
+def bce_delete_tags(
+    config: bce_client_configuration.BceClientConfiguration, body: object
+) -> object:
+    return bce_put(config, b"/v1/tag", body, {b"delete": b""})
 
 
 def test_bce_client_deletes_tags(seeded_cloud: FakeCloud) -> None:
@@ -187,3 +199,53 @@ def test_bcc_client_unbinds_instance_tags(seeded_cloud: FakeCloud) -> None:
         404,
         "NoSuchObject",
     )
+
+
+def test_bce_client_unbinds_a_tag_from_resources(seeded_cloud: FakeCloud) -> None:
+    """``PUT /v1/resource`` as the Go SDK's DeleteAssociationsByTag shapes it, signed and
+    sent by the Python SDK's client (which has no tag-service client of its own)."""
+    disk = {"resourceId": "v-7Hd2kLq0", "serviceType": "CDS", "region": "bj"}
+    body = {"tagKey": "tmp-snap", "tagValue": "1", "serviceType": "CDS", "resources": [disk]}
+    bce_put(bce_config(seeded_cloud), b"/v1/resource", body, {})
+    assert "tmp-snap" not in seeded_cloud.backends.baidu.resources["v-7Hd2kLq0"].tags
+    with pytest.raises(BceHttpClientError) as caught:
+        bce_put(bce_config(seeded_cloud), b"/v1/resource", {**body, "serviceType": "BCC"}, {})
+    error = caught.value.last_error
+    assert (error.status_code, error.code) == (400, "InappropriateJSON")
+    assert error.request_id == seeded_cloud.journal.entries()[-1].request_id
+
+
+# --- alibabacloud-tag20180828: the Tag API's own client (V3 and v2 signatures) -------------
+
+
+@pytest.mark.parametrize("algorithm", [None, "v2"])
+def test_tag_sdk_untags_and_reads_failed_resources(
+    seeded_cloud: FakeCloud, algorithm: str | None
+) -> None:
+    key = seeded_cloud.credentials.aliyun
+    config = tea.Config(
+        access_key_id=key.access_key_id,
+        access_key_secret=key.secret,
+        endpoint=host(seeded_cloud),
+        protocol="http",
+        signature_algorithm=algorithm,
+        region_id="cn-hangzhou",
+    )
+    client = TagClient(config)
+    disk = "arn:acs:ecs:cn-hangzhou:1234567890123456:disk/d-bp1tagdisk"
+    gone = "arn:acs:ecs:cn-hangzhou:1234567890123456:disk/d-gone"
+    answer = client.untag_resources_with_options(
+        tag_models.UntagResourcesRequest(
+            region_id="cn-hangzhou", resource_arn=[disk, gone], tag_key=["tmp-owner", "env"]
+        ),
+        RuntimeOptions(),
+    )
+    [failed] = answer.body.failed_resources.failed_resource
+    assert (failed.resource_arn, failed.result.code) == (gone, "InvalidResourceId.NotFound")
+    listed = client.list_tag_resources_with_options(
+        tag_models.ListTagResourcesRequest(region_id="cn-hangzhou", resource_arn=[disk]),
+        RuntimeOptions(),
+    )
+    [entry] = listed.body.tag_resources
+    assert {(t.key, t.value) for t in entry.tags} == {("backup", "weekly")}
+    assert seeded_cloud.journal.entries()[0].params["ResourceARN.2"] == gone

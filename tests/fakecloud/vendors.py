@@ -18,13 +18,13 @@ from alibabacloud_tea_openapi.utils import Utils as TeaUtils
 from aliyunsdkcore.auth.composer import rpc_signature_composer
 from baidubce.auth import bce_v1_signer
 from baidubce.auth.bce_credentials import BceCredentials
-from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.auth.credentials import BasicCredentials, GlobalCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
 from tagstrip_testkit.fakecloud import FakeCloud, KeyPair
 
-ECS_VERSION, REDIS_VERSION = "2014-05-26", "2015-01-01"
+ECS_VERSION, REDIS_VERSION, TAG_VERSION = "2014-05-26", "2015-01-01", "2018-08-28"
 
 
 def host_of(cloud: FakeCloud) -> str:
@@ -53,6 +53,11 @@ def ecs(cloud: FakeCloud, action: str, **params: str) -> httpx.Response:
 
 def redis(cloud: FakeCloud, action: str = "UntagResources", **params: str) -> httpx.Response:
     return aliyun_v1(cloud, {"Action": action, "Version": REDIS_VERSION, **params})
+
+
+def tag(cloud: FakeCloud, action: str = "UntagResources", **params: str) -> httpx.Response:
+    """The Resource Management Tag API (2018-08-28)."""
+    return aliyun_v1(cloud, {"Action": action, "Version": TAG_VERSION, **params})
 
 
 def acs3_headers(
@@ -99,9 +104,12 @@ def huawei(
     *,
     key: KeyPair | None = None,
     sdk_date: datetime | None = None,
+    domain_id: str | None = None,
+    query: list[tuple[str, str]] | None = None,
 ) -> httpx.Response:
     """A request signed by ``huaweicloudsdkcore``'s SDK-HMAC-SHA256 signer; a `body` that is
-    a string is sent as is, anything else as JSON."""
+    a string is sent as is, anything else as JSON. With `domain_id`, signed as the SDK signs
+    for global services (`GlobalCredentials`: ``X-Domain-Id`` added, then signed)."""
     key = key or cloud.credentials.huawei
     headers = {"Content-Type": "application/json;charset=UTF-8"}
     if sdk_date is not None:
@@ -112,11 +120,14 @@ def huawei(
         schema="http",
         host=host_of(cloud),
         resource_path=path,
-        query_params=[],
+        query_params=query or [],
         header_params=headers,
         body=content,
     )
-    Signer(BasicCredentials(key.access_key_id, key.secret)).sign(request)
+    if domain_id is None:
+        Signer(BasicCredentials(key.access_key_id, key.secret)).sign(request)
+    else:
+        GlobalCredentials(key.access_key_id, key.secret, domain_id).sign_request(request)
     return httpx.request(
         method, cloud.url + request.uri, headers=request.header_params, content=request.body
     )

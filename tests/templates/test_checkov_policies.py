@@ -25,6 +25,7 @@ EXPECTED_FAILURES = {
     ("CKV2_TAGSTRIP_2", "alicloud_ram_role_policy_attachment.system_policy"),
     ("CKV2_TAGSTRIP_2", "huaweicloud_identity_role.too_broad"),
     ("CKV2_TAGSTRIP_2", "huaweicloud_identity_agency.admin"),
+    ("CKV2_TAGSTRIP_2", "huaweicloud_identity_agency.account_admin"),
     ("CKV2_TAGSTRIP_2", "google_project_iam_member.owner"),
     ("CKV2_TAGSTRIP_3", "alicloud_fcv3_function.no_timeout_plain_secret"),
     ("CKV2_TAGSTRIP_3", "huaweicloud_fgs_function.plain_secret"),

@@ -14,7 +14,6 @@ from tagstrip.runtime.settings import Settings
 from tests.templates.helpers import (
     ENV_NAME,
     ROOT,
-    SECRET_NAMES,
     TEMPLATE,
     entry_point,
     knative_documents,
@@ -191,7 +190,9 @@ def test_only_public_entry_points_get_public_triggers() -> None:
             assert entry_point(str(_env(service)["FUNCTION_TARGET"])).public
 
 
-def test_secret_variables_are_known_credentials() -> None:
+def test_vendor_variables_are_ones_tagstrip_reads() -> None:
+    """A vendor variable a template sets (credentials, the account id) is one Settings reads."""
     named = {name for path in _config_files() for name in ENV_NAME.findall(path.read_text())}
-    credentials = {name for name in named if not name.startswith("TAGSTRIP_")}
-    assert credentials <= SECRET_NAMES, credentials - SECRET_NAMES
+    vendor = {name for name in named if not name.startswith("TAGSTRIP_")}
+    known = {Settings.variable(name) for name in Settings.model_fields}
+    assert vendor <= known, vendor - known

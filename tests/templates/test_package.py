@@ -73,6 +73,20 @@ def clean_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv / "bin" / "python"
 
 
+def _in_clean_python(
+    clean_python: Path, script: str, unpacked: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """`script` run with only the unpacked zip on the path (-I: no PYTHONPATH, no user site),
+    the zip's folder as its first argument."""
+    return subprocess.run(
+        [str(clean_python), "-I", "-c", script, str(unpacked), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def _names(zip_path: Path) -> set[str]:
     with zipfile.ZipFile(zip_path) as archive:
         return set(archive.namelist())
@@ -173,13 +187,8 @@ def test_zip_and_image_trust_certifis_roots_from_a_hashed_directory(
         "os.environ.pop('SSL_CERT_DIR', 0); from tagstrip.runtime import tls; "
         "print(tls.BUNDLED_CA_DIRECTORY, len(tls.ssl_context().get_ca_certs()))"
     )
-    result = subprocess.run(
-        [str(clean_python), "-I", "-c", script, str(unpacked)],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _in_clean_python(clean_python, script, unpacked)
+    assert result.returncode == 0, result.stderr
     # A directory loads no root until a handshake needs it; a bundle would list them all.
     assert result.stdout.split() == [str(unpacked / CA_DIRECTORY), "0"]
 
@@ -209,13 +218,7 @@ def test_every_shipped_module_imports_without_the_test_tools(
         "names = [m.name for m in pkgutil.walk_packages(tagstrip.__path__, 'tagstrip.')]; "
         "[importlib.import_module(name) for name in names]; print(len(names))"
     )
-    result = subprocess.run(
-        [str(clean_python), "-I", "-c", script, str(unpacked)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _in_clean_python(clean_python, script, unpacked)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 0
 
@@ -237,13 +240,7 @@ def test_local_run_commands_name_the_missing_test_kit(
         "import sys; sys.path.insert(0, sys.argv.pop(1)); "
         "from tagstrip.cli import main; sys.exit(main(sys.argv[1:]))"
     )
-    result = subprocess.run(
-        [str(clean_python), "-I", "-c", script, str(unpacked), *command],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _in_clean_python(clean_python, script, unpacked, *command)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         f"tagstrip {command[0]} needs the test kit: pip install 'tagstrip[fake]'\n"
@@ -251,19 +248,14 @@ def test_local_run_commands_name_the_missing_test_kit(
 
 
 def test_zip_imports_from_a_clean_virtualenv(unpacked: Path, clean_python: Path) -> None:
-    # -I: no PYTHONPATH, no user site; the venv has no packages: only the zip is on the path.
+    # The venv has no packages: only the zip is on the path.
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]); "
         "import tagstrip.entrypoints, functions_framework, gunicorn, pydantic_core, httpx; "
         "print(tagstrip.entrypoints.__file__)"
     )
-    result = subprocess.run(
-        [str(clean_python), "-I", "-c", script, str(unpacked)],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _in_clean_python(clean_python, script, unpacked)
+    assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).is_relative_to(unpacked)
 
 

@@ -60,23 +60,32 @@ def test_fc_role_allows_only_the_tag_removal_actions() -> None:
     assert "fc.aliyuncs.com" in role["assume_role_policy_document"]
     (policy,) = resources(FC, "alicloud_ram_policy").values()
     actions = re.findall(r'"([a-z]+:[A-Za-z]+)"', policy["policy_document"])
-    assert sorted(actions) == ["ecs:RemoveTags", "ecs:UntagResources", "kvstore:UntagResources"]
+    assert sorted(actions) == [
+        "ecs:RemoveTags",
+        "ecs:UntagResources",
+        "kvstore:UntagResources",
+        "tag:ListTagResources",
+        "tag:UntagResources",
+    ]
     (attachment,) = resources(FC, "alicloud_ram_role_policy_attachment").values()
     assert attachment["policy_type"] == "Custom"
     for function in resources(FC, "alicloud_fcv3_function").values():
         assert function["role"] == "${alicloud_ram_role.tagstrip.arn}"
 
 
-def test_huawei_execution_agency_has_only_ecs_tag_rights() -> None:
+def test_huawei_execution_agency_has_only_tag_rights() -> None:
+    """ECS tags in the region's project; TMS, a global service, on the account."""
     roles = resources(HUAWEI, "huaweicloud_identity_role")
     assert re.findall(r'"(\w+:[\w:]+)"', roles["ecs_tags"]["policy"]) == [
         "ecs:cloudServers:batchSetServerTags"
     ]
+    assert re.findall(r'"(\w+:[\w:]+)"', roles["tms_tags"]["policy"]) == ["tms:resourceTags:delete"]
+    assert (roles["ecs_tags"]["type"], roles["tms_tags"]["type"]) == ("XA", "AX")
     execution = resources(HUAWEI, "huaweicloud_identity_agency")["execution"]
     assert execution["delegated_service_name"] == "op_svc_cff"
     (project_role,) = execution["project_role"]
     assert project_role["roles"] == ["${huaweicloud_identity_role.ecs_tags.name}"]
-    assert "domain_roles" not in execution
+    assert execution["domain_roles"] == ["${huaweicloud_identity_role.tms_tags.name}"]
     for function in resources(HUAWEI, "huaweicloud_fgs_function").values():
         assert function["app_agency"] == "${huaweicloud_identity_agency.execution.name}"
 

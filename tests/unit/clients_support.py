@@ -21,14 +21,18 @@ SECRETS = {
 KEY_IDS = {
     "aliyun_access_key_id": "LTAI-test-id",
     "huawei_access_key_id": "HW-TEST-AK",
+    "huawei_account_id": "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
     "baidu_access_key_id": "bce-test-ak",
 }
 ENDPOINTS = (
     "aliyun_ecs_endpoint",
     "aliyun_redis_endpoint",
+    "aliyun_tag_endpoint",
     "huawei_ecs_endpoint",
+    "huawei_tms_endpoint",
     "baidu_tag_endpoint",
     "baidu_bcc_endpoint",
+    "baidu_tag_resource_endpoint",
 )
 #: Fast retries so the suite stays quick; tests override what they exercise.
 FAST = {"backoff": 0.001, "max_backoff": 0.01, "retries": 2, "deadline": 5.0}

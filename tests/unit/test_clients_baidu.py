@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from tagstrip.providers.baidu.signing import (
     signing_key,
 )
 from tagstrip.runtime.executor import execute
+from tagstrip.runtime.settings import Settings
 from tagstrip.runtime.wiring import validation
 from tests.unit.clients_support import SECRETS, plan_of, settings_for
 
@@ -171,3 +173,112 @@ def test_empty_error_body_uses_the_request_id_header(httpserver: HTTPServer) -> 
 def test_default_endpoints() -> None:
     assert default_endpoint("baidu-tag", None) == "https://tag.baidubce.com"
     assert default_endpoint("baidu-bcc", "gz") == "https://bcc.gz.baidubce.com"
+
+
+# --- baidu-tag-resource -----------------------------------------------------------------
+
+DISKS: dict[str, Any] = {
+    "provider": "baidu-tag-resource",
+    "resource_type": "CDS",
+    "region": "bj",
+    "resource_ids": ["v-1", "v-2"],
+    "tags": [{"key": "project", "value": "crm"}, {"key": "env", "value": ""}],
+}
+
+
+def test_tag_resource_unbinds_each_tag_from_the_listed_resources(httpserver: HTTPServer) -> None:
+    bodies: list[Any] = []
+
+    def handler(request: Request) -> Response:
+        assert signature_valid(request)
+        assert not request.args
+        bodies.append(json.loads(request.get_data()))
+        return ok(bodies[-1]["tagKey"])
+
+    httpserver.expect_request("/v1/resource", method="PUT").respond_with_handler(handler)
+    result = run(httpserver, DISKS)
+    resources = [
+        {"resourceId": rid, "serviceType": "CDS", "region": "bj"} for rid in ("v-1", "v-2")
+    ]
+    assert sorted(bodies, key=lambda body: body["tagKey"]) == [
+        {"tagKey": "env", "tagValue": "", "serviceType": "CDS", "resources": resources},
+        {"tagKey": "project", "tagValue": "crm", "serviceType": "CDS", "resources": resources},
+    ]
+    assert (result.status, result.scope) == ("ok", "resources")
+    assert sorted((c.outcome, c.request_id or "") for c in result.calls) == [
+        ("removed", "env"),
+        ("removed", "project"),
+    ]
+
+
+def test_tag_resource_failure_names_every_resource_of_the_call(httpserver: HTTPServer) -> None:
+    """The service answers for the whole call: a refusal is the failure of each resource."""
+    body = {"requestId": "r-413", "code": "TagExceptions.LimitExceeded", "message": "too many"}
+    httpserver.expect_request("/v1/resource").respond_with_json(body, status=413)
+    result = run(httpserver, {**DISKS, "tags": DISKS["tags"][:1]})
+    [call] = result.calls
+    assert (call.outcome, call.error_code, call.http_status, call.retryable) == (
+        "failed",
+        "TagExceptions.LimitExceeded",
+        413,
+        False,
+    )
+    assert (call.resource_ids, result.status) == (["v-1", "v-2"], "failed")
+
+
+def test_tag_resource_selector_reads_the_type_and_region_once(httpserver: HTTPServer) -> None:
+    listing = {
+        "tagResources": [
+            {
+                "tagKey": "tmp-a",
+                "tagValue": "1",
+                "resources": [
+                    {"resourceType": "CDS", "resourceId": "v-1", "region": "bj"},
+                    {"resourceType": "CDS", "resourceId": "v-9", "region": "bj"},
+                ],
+            },
+            {
+                "tagKey": "team",
+                "tagValue": "web",
+                "resources": [{"resourceType": "CDS", "resourceId": "v-1", "region": "bj"}],
+            },
+        ]
+    }
+
+    def read(request: Request) -> Response:
+        assert signature_valid(request)
+        assert request.args.to_dict() == {"region": "bj", "resourceType": "CDS"}
+        return Response(json.dumps(listing), content_type="application/json")
+
+    httpserver.expect_request("/v1/tag/tagResources", method="GET").respond_with_handler(read)
+    httpserver.expect_request("/v1/resource", method="PUT").respond_with_response(ok())
+    selector = {**DISKS, "tags": [], "selector": {"key_glob": "tmp-*"}}
+    result = run(httpserver, selector)
+    assert [(c.operation, c.outcome) for c in result.calls] == [
+        ("TagsResources", "read"),
+        ("DeleteAssociationsByTag", "removed"),
+    ]
+    views = {view.resource_id: view for view in result.resources}
+    assert [str(tag) for tag in views["v-1"].remove] == ["tmp-a=1"]
+    assert (views["v-2"].current, views["v-2"].remove) == ([], [])
+    assert result.calls[1].resource_ids == ["v-1"]
+
+
+@pytest.mark.parametrize(
+    "listing", [{"tags": []}, {"tagResources": [{"tagKey": "k"}]}, ["not", "an", "object"]]
+)
+def test_tag_resource_read_of_another_shape_fails(httpserver: HTTPServer, listing: Any) -> None:
+    response = Response(json.dumps(listing), content_type="application/json")
+    httpserver.expect_request("/v1/tag/tagResources").respond_with_response(response)
+    result = run(httpserver, {**DISKS, "tags": [], "selector": {"key_glob": "*"}})
+    [call] = result.calls
+    assert (call.operation, call.outcome, result.status) == ("TagsResources", "failed", "failed")
+    assert "unexpected answer" in (call.error_message or "")
+
+
+def test_tag_resource_shares_the_tag_service_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One host, one override: TAGSTRIP_BAIDU_TAG_ENDPOINT serves both tag-service APIs."""
+    monkeypatch.setenv("TAGSTRIP_BAIDU_TAG_ENDPOINT", "http://127.0.0.1:9")
+    settings = Settings.from_env(dict(os.environ))
+    assert settings.endpoint("baidu-tag-resource") == settings.endpoint("baidu-tag")
+    assert default_endpoint("baidu-tag-resource", "gz") == "https://tag.baidubce.com"

@@ -23,6 +23,8 @@ def test_every_declared_variable_is_a_setting() -> None:
     settings_variables = {Settings.variable(name) for name in Settings.model_fields}
     declared = {v for vendor in VENDORS for v in vendor.access_key.variables}
     declared |= {api.endpoint_variable for api in APIS.values()}
+    declared |= {vendor.account_variable for vendor in VENDORS if vendor.account_variable}
+    assert "HUAWEICLOUD_SDK_DOMAIN_ID" in declared
     assert declared <= settings_variables
 
 
@@ -39,6 +41,7 @@ def test_the_fake_cloud_sets_the_declared_endpoint_and_key_variables(
     declared |= {
         v for vendor in VENDORS for v in (vendor.access_key.key_id, vendor.access_key.secret)
     }
+    declared |= {vendor.account_variable for vendor in VENDORS if vendor.account_variable}
     assert set(fake_cloud_server.environment()) == declared
 
 

@@ -33,6 +33,10 @@ BAD = {
         ("tags.0.key", "TagExceptions.TagKeyEmpty"),
     ],
     "selector-nested-regex.json": [("selector.key_regex", "unsafe_pattern")],
+    "huawei-tms-both-forms.json": [
+        ("resource_type", "conflicting_fields"),
+        ("tags.0.key", "TMS.0009"),
+    ],
 }
 
 
@@ -42,7 +46,7 @@ def load(path: Path) -> object:
 
 def test_every_provider_has_canonical_and_native_samples() -> None:
     texts = [path.read_text() for path in GOOD]
-    for provider in ("aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag"):
+    for provider in ("aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag", "baidu-tag-resource"):
         assert any(f'"{provider}"' in text for text in texts), provider
     assert len(list(EVENTS.glob("native/*.json"))) >= 5
 

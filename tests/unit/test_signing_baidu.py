@@ -12,6 +12,7 @@ from baidubce.auth.bce_credentials import BceCredentials
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tagstrip.providers.baidu.client import BaiduClient
 from tagstrip.providers.baidu.signing import (
     BceAuth,
     auth_prefix,
@@ -22,6 +23,7 @@ from tagstrip.providers.baidu.signing import (
     signature,
     signing_key,
 )
+from tests.unit.clients_support import SECRETS, plan_of, settings_for
 
 MOMENT = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -107,3 +109,24 @@ def test_parse_authorization() -> None:
     assert parsed.signature == "ab"
     with pytest.raises(ValueError, match="not a bce-auth-v1"):
         parse_authorization("bce-auth-v1/AK/2024-01-01T00:00:00Z/soon//ab")
+
+
+def test_tag_resource_request_signs_as_the_vendor_sdk() -> None:
+    """The client's own ``PUT /v1/resource`` request (body, headers, path), signed at a fixed
+    time, carries the Authorization the SDK computes for it."""
+    plan = plan_of(
+        {
+            "provider": "baidu-tag-resource",
+            "resource_type": "EIP",
+            "region": "gz",
+            "resource_ids": ["eip-gz01abcd"],
+            "tags": [{"key": "项目 a/b", "value": "v.1"}],
+        }
+    )
+    client = BaiduClient("baidu-tag-resource", settings_for("http://tag.baidubce.com"))
+    request = client.request(plan.calls[0])
+    auth = BceAuth("bce-test-ak", SECRETS["baidu_access_key_secret"], clock=lambda: MOMENT)
+    signed = next(auth.auth_flow(request))
+    assert (signed.method, signed.url.path, signed.url.query) == ("PUT", "/v1/resource", b"")
+    expected = _sdk_authorization(signed, "bce-test-ak", SECRETS["baidu_access_key_secret"])
+    assert signed.headers["Authorization"] == expected

@@ -18,6 +18,7 @@ __all__ = [
     "PlannedCall",
     "ProviderName",
     "RequestResult",
+    "ResourceRef",
     "ResourceTags",
     "Selector",
     "SkippedTag",
@@ -27,7 +28,16 @@ __all__ = [
 
 #: A literal type, so that mypy, pydantic and the OpenAPI schema list the providers; a test
 #: holds it equal to the names the vendor packages declare (`tagstrip.providers.VENDORS`).
-ProviderName = Literal["aliyun-ecs", "aliyun-redis", "huawei-ecs", "baidu-tag", "baidu-bcc"]
+ProviderName = Literal[
+    "aliyun-ecs",
+    "aliyun-redis",
+    "aliyun-tag",
+    "huawei-ecs",
+    "huawei-tms",
+    "baidu-tag",
+    "baidu-bcc",
+    "baidu-tag-resource",
+]
 PROVIDERS: tuple[ProviderName, ...] = get_args(ProviderName)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -76,6 +86,21 @@ class Selector(BaseModel):
     )
 
 
+class ResourceRef(BaseModel):
+    """A resource named with its type (and project), for tag services that span services."""
+
+    model_config = _STRICT
+
+    id: str = Field(description="The resource id, as the resource's own service shows it.")
+    type: str = Field(
+        description="The tag service's resource type, case-sensitive (huawei-tms: ecs, disk, vpcs)."
+    )
+    project_id: str | None = Field(
+        default=None,
+        description="Project of a regional resource; the request's project_id when omitted.",
+    )
+
+
 class TagRemovalRequest(BaseModel):
     """The public event schema: one request to strip tags from resources of one provider."""
 
@@ -91,14 +116,25 @@ class TagRemovalRequest(BaseModel):
         description=(
             "aliyun-ecs: disk|instance|image|securitygroup|snapshot (lowercase). "
             "aliyun-redis: INSTANCE (the default). huawei-ecs: always a server. "
-            "baidu-tag: not used (account-wide)."
+            "baidu-tag: not used (account-wide). baidu-tag-resource: the service type, "
+            "upper case (BCC, CDS, EIP, ...)."
         ),
     )
     resource_ids: list[str] = Field(
         default_factory=list,
         description="Resources to untag. Must be empty for baidu-tag, which works account-wide.",
     )
-    project_id: str | None = Field(default=None, description="Huawei project ID; huawei-ecs only.")
+    project_id: str | None = Field(
+        default=None,
+        description="Huawei project ID: huawei-ecs, and huawei-tms resources of regional services.",
+    )
+    resources: list[ResourceRef] = Field(
+        default_factory=list,
+        description=(
+            "huawei-tms only: resources of any types and projects, instead of resource_type "
+            "and resource_ids."
+        ),
+    )
     tags: list[Tag] = Field(default_factory=list, description="Tags to remove.")
     selector: Selector | None = Field(
         default=None,

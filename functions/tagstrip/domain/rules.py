@@ -51,7 +51,14 @@ __all__ = [
 T = TypeVar("T")
 
 #: Canonical fields that only some providers use; a spec lists the ones it accepts.
-OPTIONAL_FIELDS = ("region", "resource_type", "resource_ids", "project_id", "remove_all")
+OPTIONAL_FIELDS = (
+    "region",
+    "resource_type",
+    "resource_ids",
+    "project_id",
+    "resources",
+    "remove_all",
+)
 
 #: Region ids as the vendors spell them: cn-shenzhen, ap-southeast-1, cn-north-4, bj.
 _REGION_PATTERN = re.compile(r"[a-z]{2,}(-[a-z0-9]+)*")
@@ -133,6 +140,7 @@ class ProviderSpec(ABC):
             "resource_type": request.resource_type is not None,
             "resource_ids": bool(request.resource_ids),
             "project_id": request.project_id is not None,
+            "resources": bool(request.resources),
             "remove_all": request.remove_all,
         }
         return [
@@ -346,3 +354,6 @@ class Vendor:
     name: str
     access_key: AccessKeyVariables
     apis: tuple[ProviderApi, ...]
+    #: The variable holding the account id that calls of the vendor's global services name
+    #: (Huawei: the domain id, sent as ``X-Domain-Id``); None if no API needs one.
+    account_variable: str | None = None

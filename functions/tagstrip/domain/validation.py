@@ -81,6 +81,7 @@ class Limit:
 #: Per request: the canonical field, the setting that bounds it, what it counts.
 LIMITS = (
     Limit("resource_ids", "max_resources", "resource ids in one request"),
+    Limit("resources", "max_resources", "resources in one request"),
     Limit("tags", "max_tags", "tags in one request"),
 )
 #: Per list of requests.
@@ -247,8 +248,9 @@ class Validation:
         message = (
             f"{read_as}{spec.name} deletes tags from the whole account, unbinding them from "
             f"every resource; this deployment refuses that unless {variable}=true (a dry run "
-            "is always allowed). To untag BCC instances only, use provider baidu-bcc with "
-            "resource_ids"
+            "is always allowed). To unbind tags from listed resources only, use provider "
+            "baidu-tag-resource (any service type: resource_type, region, resource_ids) or "
+            "baidu-bcc (BCC instances)"
         )
         return [
             FieldError(("tags",) if native else ("provider",), message, "account_scope_disabled")

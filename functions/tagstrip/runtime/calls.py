@@ -25,6 +25,7 @@ from tagstrip.runtime import tls
 __all__ = [
     "ProviderClient",
     "ProviderReply",
+    "ResourceReply",
     "error_body",
     "gone_or_raise",
     "http_retry_after",
@@ -35,15 +36,29 @@ __all__ = [
 
 
 @dataclass(frozen=True)
+class ResourceReply:
+    """One resource of a call that the provider answered for apart (tag services untag
+    many resources a call and list those they could not untag)."""
+
+    resource_id: str
+    outcome: Literal["skipped", "failed"]
+    code: str | None
+    message: str | None
+    retryable: bool = False
+
+
+@dataclass(frozen=True)
 class ProviderReply:
     """A call the provider accepted: removed, skipped because nothing was left to remove,
-    or read (with the page of tags it returned)."""
+    or read (with the page of tags it returned). `resources` lists the resources whose
+    fate differs from the call's, each reported apart."""
 
     outcome: Literal["removed", "skipped", "read"]
     request_id: str | None
     code: str | None = None
     message: str | None = None
     page: TagPage | None = None
+    resources: tuple[ResourceReply, ...] = ()
 
 
 class ProviderClient(Protocol):

@@ -6,7 +6,8 @@ shared by the whole process so warm invocations reuse connections. A retryable f
 (throttling, 429, 5xx, timeouts, connection errors) is retried with exponential backoff and
 full jitter, waiting at least what the provider's Retry-After asks, as long as the overall
 deadline allows; a 4xx that says the request is wrong is never retried. Every call yields a
-`CallResult`; a failed call never hides the others.
+`CallResult` (one per resource the provider answered for apart, when it did); a failed call
+never hides the others.
 
 A plan with a selector starts with read calls: `tagstrip.runtime.reads.resolve` runs them
 through the same runner (same client, signing, retries and deadline) and returns the write
@@ -43,7 +44,7 @@ from tagstrip.runtime.settings import Settings, get_settings
 if TYPE_CHECKING:
     import httpx
 
-    from tagstrip.runtime.calls import ProviderClient, ProviderReply
+    from tagstrip.runtime.calls import ProviderClient, ProviderReply, ResourceReply
 
 __all__ = ["execute"]
 
@@ -114,12 +115,12 @@ def _send_all(plan: Plan, runner: _Runner, concurrency: int) -> list[CallResult]
     for index, call in enumerate(plan.calls):
         groups.setdefault(tuple(call.resource_ids), []).append(index)
 
-    def in_order(indexes: list[int]) -> Callable[[], list[tuple[int, CallResult]]]:
+    def in_order(indexes: list[int]) -> Callable[[], list[tuple[int, list[CallResult]]]]:
         return lambda: [(index, runner.run(plan.calls[index])) for index in indexes]
 
     done = run_concurrently([in_order(indexes) for indexes in groups.values()], concurrency)
     results = dict(pair for group in done for pair in group)
-    return [results[index] for index in range(len(plan.calls))]
+    return [result for index in range(len(plan.calls)) for result in results[index]]
 
 
 @dataclass(frozen=True)
@@ -144,19 +145,25 @@ class _Runner:
         # Vendors echo what they received (Alibaba: the string to sign, STS token included).
         self._secrets = secret_forms(settings.secret_values())
 
-    def run(self, call: PlannedCall) -> CallResult:
-        return self.exchange(call)[0]
+    def run(self, call: PlannedCall) -> list[CallResult]:
+        """The result of a write call: one, or more when the provider answered for some of
+        its resources apart (`_apart`)."""
+        return self._send(call)[0]
 
     def exchange(self, call: PlannedCall) -> tuple[CallResult, TagPage | None]:
-        """Send `call` until it succeeds, fails for good or the deadline passes; the page is
-        what a read call that succeeded returned."""
+        """A read call's result, and the page it returned if it succeeded."""
+        results, page = self._send(call)
+        return results[0], page
+
+    def _send(self, call: PlannedCall) -> tuple[list[CallResult], TagPage | None]:
+        """Send `call` until it succeeds, fails for good or the deadline passes."""
         started, attempts = time.monotonic(), 0
         while True:
             remaining = self.deadline - time.monotonic()
             if remaining <= 0:
                 message = f"not sent: the deadline of {self.settings.deadline:g}s was reached"
                 error = ProviderError(message, provider=call.provider, retryable=True)
-                return self._failed(call, _Failure(error), attempts, started), None
+                return [self._failed(call, _Failure(error), attempts, started)], None
             attempts += 1
             outcome = self._attempt(call, remaining)
             if not isinstance(outcome, _Failure):
@@ -169,14 +176,15 @@ class _Runner:
                     attempts=attempts,
                     duration_ms=_ms_since(started),
                 )
-                return self._log(result), outcome.page
+                pieces = self._apart(result, outcome.resources, attempts)
+                return [self._log(piece) for piece in pieces], outcome.page
             delay = self._backoff(attempts, outcome.retry_after)
             if (
                 not outcome.error.retryable
                 or attempts > self.settings.retries
                 or time.monotonic() + delay >= self.deadline
             ):
-                return self._failed(call, outcome, attempts, started), None
+                return [self._failed(call, outcome, attempts, started)], None
             error = outcome.error
             log.info(
                 "retry %s in %.2fs after: %s",
@@ -216,6 +224,32 @@ class _Runner:
             return self.client.interpret(call, response)
         except ProviderError as exc:
             return _Failure(exc, self.client.retry_after(response))
+
+    def _apart(
+        self, result: CallResult, replies: tuple[ResourceReply, ...], attempts: int
+    ) -> list[CallResult]:
+        """`result` cut by resource: the resources done, together, then one result for each
+        resource the provider answered for apart (skipped as gone, or failed), so a call
+        that untagged 49 of 50 resources reports exactly that."""
+        if not replies:
+            return [result]
+        apart = {reply.resource_id: reply for reply in replies}
+        done = [rid for rid in result.resource_ids if rid not in apart]
+        pieces = [result.model_copy(update={"resource_ids": done})] if done else []
+        return pieces + [
+            result.model_copy(
+                update={
+                    "resource_ids": [rid],
+                    "outcome": reply.outcome,
+                    "error_code": reply.code,
+                    "error_message": reply.message and scrub(reply.message, self._secrets),
+                    "retryable": reply.retryable,
+                    "retry_after": self._ceiling(attempts) if reply.retryable else None,
+                }
+            )
+            for rid in result.resource_ids
+            if (reply := apart.get(rid)) is not None
+        ]
 
     def _ceiling(self, attempts: int) -> float:
         """The exponential cap of the delay after `attempts` attempts."""

@@ -77,6 +77,9 @@ def _vendor_fields() -> dict[str, Any]:
         for field, variable in zip(_key_fields(vendor), names.variables, strict=True):
             kind = SecretStr | None if variable in names.secrets else str | None
             fields[field] = (kind, Field(None, validation_alias=variable))
+        if vendor.account_variable is not None:
+            account = Field(None, validation_alias=vendor.account_variable)
+            fields[f"{vendor.name}_account_id"] = (str | None, account)
     for api in APIS.values():
         endpoint = Field(None, pattern=_URL, validation_alias=api.endpoint_variable)
         fields[_endpoint_field(api.name)] = (str | None, endpoint)
@@ -190,6 +193,18 @@ class Settings(_VendorSettings):
             message = f"{provider} needs credentials: set {' and '.join(missing)}"
             raise ConfigurationError(message, variable=missing[0])
         return AccessKey(key_id, secret, getattr(self, token_field))
+
+    def account_id(self, provider: ProviderName) -> str:
+        """The account id `provider`'s calls name (Huawei TMS: the domain id), or a
+        ConfigurationError naming the variable to set."""
+        vendor = vendor_of(provider)
+        field = f"{vendor.name}_account_id"
+        value: str | None = getattr(self, field, None)
+        if not value:
+            variable = vendor.account_variable or field
+            message = f"{provider} needs the account id: set {variable}"
+            raise ConfigurationError(message, variable=variable)
+        return value
 
     def for_request(self, headers: Mapping[str, str]) -> Settings:
         """These settings, signing Huawei calls with the agency keys FunctionGraph sent on

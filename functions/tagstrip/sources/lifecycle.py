@@ -4,7 +4,8 @@ Lifecycle events say what happened to a resource (an ECS instance stopped, an Ac
 API call, a Huawei CTS trace) and never carry tags, so a rules file decides what to strip.
 Each rule matches the CloudEvent `source`/`type` and a JMESPath condition over the whole
 event (attributes and `data`), and renders a canonical request from literals and JMESPaths.
-An event that no rule matches is `Ignored`, not an error. The file format is in README.
+An event that no rule matches is `Ignored`, not an error. The file format is in
+docs/event-sources.md#lifecycle-rules.
 
 A Huawei CTS trigger event (``{"cts": {...}}``, not a CloudEvent) is seen by rules as the
 CloudEvent Huawei EventGrid would deliver for the same trace: source ``HC.<SERVICE>``, type
@@ -110,7 +111,7 @@ def _rules(environ: Mapping[str, str] | None) -> RuleSet:
     if not path:
         message = (
             f"lifecycle events need a rules file: set {RULES_VARIABLE} to the path of a "
-            "YAML or JSON rules file (see README, 'Lifecycle rules')"
+            "YAML or JSON rules file (see docs/event-sources.md, 'Lifecycle rules')"
         )
         raise ConfigurationError(message, variable=RULES_VARIABLE)
     return load_rules(path)

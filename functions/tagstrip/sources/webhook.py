@@ -2,9 +2,9 @@
 
 ``TAGSTRIP_WEBHOOK_MAPPING`` names a YAML/JSON mapping file, or a shipped preset as
 ``preset:jira`` / ``preset:servicenow`` (files in ``sources/presets``), or several of
-them comma-separated. Each mapping has an
-optional JMESPath condition (only act when the ticket moved to Done, say) and renders a
-canonical request; a payload no mapping matches is `Ignored`. The format is in README.
+them comma-separated. Each mapping has an optional JMESPath condition (only act when the
+ticket moved to Done, say) and renders a canonical request; a payload no mapping matches is
+`Ignored`. The format is in docs/event-sources.md#webhook-mappings.
 The payloads are validated by `tagstrip.domain.pipeline`, not here.
 
 A body that already is a request (a canonical request, a list of them, or a provider's

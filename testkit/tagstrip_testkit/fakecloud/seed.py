@@ -5,9 +5,11 @@ The same shape is what `FakeCloud.state()` returns, so a state can be saved and 
     aliyun-ecs:   {remove_tags_limit: 20, list_page_size: 50,
                    resources: [{region, id, type?, tags, taggable?}]}
     aliyun-redis: {list_page_size: 50, resources: [{region, id, tags}]}
+    aliyun-tag:   {account_id, list_page_size: 1000, resources: [{arn, tags, failure?}]}
     huawei-ecs:   {tags_per_call: 10, servers: [{project_id, id, tags}]}
-    baidu:        {tags_per_request: 20, tags: [{key, value}],
-                   resources: [{id, type, tags, related}]}
+    huawei-tms:   {resources_per_call: 20, resources: [{project_id?, type, id, tags}]}
+    baidu:        {tags_per_request: 20, resources_per_request: 20, tags: [{key, value}],
+                   resources: [{id, type, region, tags, related}]}
     faults:       [{kind, provider?, resource_id?, times?, status?, seconds?, retry_after?}]
 """
 
@@ -21,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from tagstrip_testkit.fakecloud.backends import Backends
+from tagstrip_testkit.fakecloud.backends.aliyun_tag import DEFAULT_ACCOUNT
 from tagstrip_testkit.fakecloud.faults import Fault, FaultInjector, FaultKind
 
 __all__ = ["Seed", "apply_seed", "load_seed", "read_seed_file"]
@@ -58,6 +61,22 @@ class RedisSeed(_Model):
     resources: list[RedisResourceSeed] = Field(default_factory=list)
 
 
+class TagResourceSeed(_Model):
+    arn: str = Field(description="The full ARN: region and account, not *.")
+    tags: dict[str, str] = Field(default_factory=dict)
+    failure: str | None = Field(
+        default=None, description="A code UntagResources answers for this resource alone."
+    )
+
+
+class TagSeed(_Model):
+    account_id: str = Field(default=DEFAULT_ACCOUNT, pattern=r"[0-9]+")
+    list_page_size: int = Field(
+        default=1000, ge=1, description="Resources per ListTagResources page at most."
+    )
+    resources: list[TagResourceSeed] = Field(default_factory=list)
+
+
 class HuaweiServerSeed(_Model):
     project_id: str
     id: str
@@ -69,6 +88,18 @@ class HuaweiSeed(_Model):
     servers: list[HuaweiServerSeed] = Field(default_factory=list)
 
 
+class TmsResourceSeed(_Model):
+    project_id: str | None = Field(default=None, description="None: a global service's.")
+    type: str
+    id: str
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class TmsSeed(_Model):
+    resources_per_call: int = Field(default=20, ge=1, description="50 per the current docs.")
+    resources: list[TmsResourceSeed] = Field(default_factory=list)
+
+
 class BaiduTagSeed(_Model):
     key: str
     value: str = ""
@@ -77,12 +108,14 @@ class BaiduTagSeed(_Model):
 class BaiduResourceSeed(_Model):
     id: str
     type: str = "bcc"
+    region: str = "bj"
     tags: dict[str, str] = Field(default_factory=dict)
     related: list[str] = Field(default_factory=list)
 
 
 class BaiduSeed(_Model):
     tags_per_request: int = 20
+    resources_per_request: int = Field(default=20, ge=1)
     tags: list[BaiduTagSeed] = Field(default_factory=list)
     resources: list[BaiduResourceSeed] = Field(default_factory=list)
 
@@ -103,7 +136,9 @@ class FaultSeed(_Model):
 class Seed(_Model):
     aliyun_ecs: EcsSeed = Field(default_factory=EcsSeed, alias="aliyun-ecs")
     aliyun_redis: RedisSeed = Field(default_factory=RedisSeed, alias="aliyun-redis")
+    aliyun_tag: TagSeed = Field(default_factory=TagSeed, alias="aliyun-tag")
     huawei_ecs: HuaweiSeed = Field(default_factory=HuaweiSeed, alias="huawei-ecs")
+    huawei_tms: TmsSeed = Field(default_factory=TmsSeed, alias="huawei-tms")
     baidu: BaiduSeed = Field(default_factory=BaiduSeed)
     faults: list[FaultSeed] = Field(default_factory=list)
 
@@ -132,16 +167,28 @@ def apply_seed(seed: Seed, backends: Backends, faults: FaultInjector) -> None:
         )
     for instance in seed.aliyun_redis.resources:
         backends.aliyun_redis.add_resource(instance.region, instance.id, instance.tags)
+    tag = backends.aliyun_tag
+    tag.account_id, tag.list_page_size = seed.aliyun_tag.account_id, seed.aliyun_tag.list_page_size
+    for resource in seed.aliyun_tag.resources:
+        tag.add_resource(resource.arn, resource.tags, resource.failure)
     backends.huawei_ecs.tags_per_call = seed.huawei_ecs.tags_per_call
     for server in seed.huawei_ecs.servers:
         backends.huawei_ecs.add_server(server.project_id, server.id, server.tags)
+    backends.huawei_tms.resources_per_call = seed.huawei_tms.resources_per_call
+    for tms in seed.huawei_tms.resources:
+        backends.huawei_tms.add_resource(tms.project_id, tms.type, tms.id, tms.tags)
     baidu = backends.baidu
     baidu.tags_per_request = seed.baidu.tags_per_request
-    for tag in seed.baidu.tags:
-        baidu.add_tag(tag.key, tag.value)
-    for resource in seed.baidu.resources:
+    baidu.resources_per_request = seed.baidu.resources_per_request
+    for account_tag in seed.baidu.tags:
+        baidu.add_tag(account_tag.key, account_tag.value)
+    for bound in seed.baidu.resources:
         baidu.add_resource(
-            resource.id, resource.tags, resource_type=resource.type, related=resource.related
+            bound.id,
+            bound.tags,
+            resource_type=bound.type,
+            related=bound.related,
+            region=bound.region,
         )
     for fault in seed.faults:
         faults.add(fault.to_fault())

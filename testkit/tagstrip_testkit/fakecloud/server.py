@@ -38,6 +38,7 @@ from tagstrip_testkit.fakecloud.responses.aliyun import AliyunResponder
 from tagstrip_testkit.fakecloud.responses.baidu import BaiduResponder
 from tagstrip_testkit.fakecloud.responses.common import Call, Clock, Responder
 from tagstrip_testkit.fakecloud.responses.huawei import HuaweiResponder
+from tagstrip_testkit.fakecloud.responses.huawei_tms import HuaweiTmsResponder
 from tagstrip_testkit.fakecloud.seed import Seed, apply_seed, load_seed, read_seed_file
 
 __all__ = ["ENDPOINT_VARIABLES", "FakeCloud"]
@@ -46,7 +47,9 @@ __all__ = ["ENDPOINT_VARIABLES", "FakeCloud"]
 ENDPOINT_VARIABLES = (
     "TAGSTRIP_ALIYUN_ECS_ENDPOINT",
     "TAGSTRIP_ALIYUN_REDIS_ENDPOINT",
+    "TAGSTRIP_ALIYUN_TAG_ENDPOINT",
     "TAGSTRIP_HUAWEI_ECS_ENDPOINT",
+    "TAGSTRIP_HUAWEI_TMS_ENDPOINT",
     "TAGSTRIP_BAIDU_TAG_ENDPOINT",
     "TAGSTRIP_BAIDU_BCC_ENDPOINT",
 )
@@ -85,18 +88,29 @@ class FakeCloud:
         self.journal = Journal()
         self.faults = FaultInjector()
         self.aliyun = AliyunResponder(
-            self.credentials, self._now, self.backends.aliyun_ecs, self.backends.aliyun_redis
+            self.credentials,
+            self._now,
+            self.backends.aliyun_ecs,
+            self.backends.aliyun_redis,
+            self.backends.aliyun_tag,
         )
         huawei = HuaweiResponder(self.credentials, self._now, self.backends.huawei_ecs)
+        tms = HuaweiTmsResponder(self.credentials, self._now, self.backends.huawei_tms)
         baidu = BaiduResponder(self.credentials, self._now, self.backends.baidu)
         self.routes = (
             _Route(METHOD_ALL, re.compile(r"/"), self.aliyun),
             _Route("POST", re.compile(_SERVER + "/action"), huawei),
             _Route("GET", re.compile(_SERVER), huawei),
+            _Route("POST", re.compile(r"/v1\.0/resource-tags/batch-delete"), tms),
+            _Route("GET", re.compile(r"/v2\.0/resources/(?P<resource_id>[^/]+)/tags"), tms),
             _Route("PUT", re.compile(r"/v2/instance/(?P<instance_id>[^/]+)/tag"), baidu),
             _Route("GET", re.compile(r"/v2/instance/(?P<instance_id>[^/]+)"), baidu),
             _Route("PUT", re.compile(r"/v(?P<version>\d+)/tag"), baidu),
             _Route("GET", re.compile(r"/v(?P<version>\d+)/tag"), baidu),
+            _Route("PUT", re.compile(r"/v(?P<version>\d+)/(?P<collection>resource)"), baidu),
+            _Route(
+                "GET", re.compile(r"/v(?P<version>\d+)/tag/(?P<collection>tagResources)"), baidu
+            ),
             # Any other Huawei-shaped path: the gateway's "API not found".
             _Route(METHOD_ALL, re.compile(r"/v1/(?P<project_id>[^/]+)/.+"), huawei),
         )

@@ -267,7 +267,8 @@ def _removed_tags(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def _tags_by_owner(state: dict[str, Any]) -> dict[str, set[str]]:
     owners: dict[str, set[str]] = {}
     for entry in state.get("resources", []) + state.get("servers", []):
-        owners[str(entry["id"])] = {f"{k}={v}" for k, v in entry.get("tags", {}).items()}
+        owner = entry["arn"] if "arn" in entry else entry["id"]  # the tag services: by ARN
+        owners[str(owner)] = {f"{k}={v}" for k, v in entry.get("tags", {}).items()}
     if "tags" in state:  # Baidu's account-wide tags
         owners["(account)"] = {f"{t['key']}={t['value']}" for t in state["tags"]}
     return owners

@@ -1,4 +1,5 @@
-"""Alibaba Cloud: ECS and ApsaraDB for Redis, both RPC APIs signed with one access key.
+"""Alibaba Cloud: ECS, ApsaraDB for Redis and the Resource Management Tag API, all RPC APIs
+signed with one access key.
 
 `VENDOR` is all the rest of tagstrip knows of this vendor (see `tagstrip.domain.rules.Vendor`).
 """
@@ -11,10 +12,11 @@ from typing import Literal
 from tagstrip.domain.rules import AccessKeyVariables, ProviderApi, Vendor
 from tagstrip.providers.aliyun.ecs import AliyunEcs
 from tagstrip.providers.aliyun.redis import AliyunRedis
+from tagstrip.providers.aliyun.tag import AliyunTag
 
 __all__ = ["VENDOR", "AliyunProvider", "default_endpoint"]
 
-AliyunProvider = Literal["aliyun-ecs", "aliyun-redis"]
+AliyunProvider = Literal["aliyun-ecs", "aliyun-redis", "aliyun-tag"]
 
 #: Product host prefix, and the regions its SDK sends to a non-regional host.
 _PRODUCTS: dict[AliyunProvider, tuple[str, dict[str, str]]] = {
@@ -34,6 +36,17 @@ _PRODUCTS: dict[AliyunProvider, tuple[str, dict[str, str]]] = {
             "cn-hangzhou-finance": "r-kvstore.aliyuncs.com",
             "cn-wuhan": "r-kvstore.aliyuncs.com",
             "cn-zhangbei": "r-kvstore.aliyuncs.com",
+        },
+    ),
+    "aliyun-tag": (
+        "tag",
+        {
+            "us-west-1": "tag.us-east-1.aliyuncs.com",
+            "cn-hangzhou-finance": "tag.cn-hangzhou.aliyuncs.com",
+            "cn-fujian": "tag.cn-hangzhou.aliyuncs.com",
+            "cn-shanghai-finance-1": "tag.aliyuncs.com",
+            "cn-wuhan": "tag.aliyuncs.com",
+            "cn-zhangbei": "tag.aliyuncs.com",
         },
     ),
 }
@@ -66,6 +79,12 @@ VENDOR = Vendor(
             _CLIENT,
             "TAGSTRIP_ALIYUN_REDIS_ENDPOINT",
             partial(default_endpoint, "aliyun-redis"),
+        ),
+        ProviderApi(
+            AliyunTag(),
+            _CLIENT,
+            "TAGSTRIP_ALIYUN_TAG_ENDPOINT",
+            partial(default_endpoint, "aliyun-tag"),
         ),
     ),
 )

@@ -1,8 +1,10 @@
-"""The Alibaba Cloud RPC client shared by ECS and ApsaraDB for Redis.
+"""The Alibaba Cloud RPC client shared by ECS, ApsaraDB for Redis and the Tag API.
 
 Calls go as ``POST /`` with every parameter in the query and an empty body, as the current
 SDKs send them, signed with ACS3-HMAC-SHA256 (the default) or RPC signature v1 as configured.
-Endpoints follow the vendor's SDK rules per region unless a base URL is configured.
+Endpoints follow the vendor's SDK rules per region unless a base URL is configured. The Tag
+API answers in its own shapes: reads nest each resource's tags, and a write lists the
+resources it could not untag, each reported apart.
 """
 
 from __future__ import annotations
@@ -14,9 +16,15 @@ import httpx
 from tagstrip.domain.models import PlannedCall, Tag
 from tagstrip.domain.readphase import TagPage, unexpected_answer
 from tagstrip.providers.aliyun import AliyunProvider, default_endpoint
-from tagstrip.providers.aliyun.errors import GONE_CODES, parse_error, request_id_of
+from tagstrip.providers.aliyun.errors import (
+    GONE_CODES,
+    is_retryable_code,
+    parse_error,
+    request_id_of,
+)
 from tagstrip.providers.aliyun.signing import Acs3Auth, RpcV1Auth, acs3_canonical_query
-from tagstrip.runtime.calls import ProviderReply, gone_or_raise, http_retry_after
+from tagstrip.providers.aliyun.tag import Arn
+from tagstrip.runtime.calls import ProviderReply, ResourceReply, gone_or_raise, http_retry_after
 
 if TYPE_CHECKING:  # the client is handed the settings; the registry imports it by name
     from tagstrip.runtime.settings import Settings
@@ -54,6 +62,8 @@ class AliyunClient:
     def interpret(self, call: PlannedCall, response: httpx.Response) -> ProviderReply:
         if not response.is_success:
             return gone_or_raise(call, parse_error(self.provider, response), GONE_CODES)
+        if self.provider == "aliyun-tag":
+            return _tag_api_reply(call, response)
         if call.kind == "read":
             return ProviderReply("read", request_id_of(response), page=_tag_page(call, response))
         return ProviderReply("removed", request_id_of(response))
@@ -81,3 +91,54 @@ def _tag_page(call: PlannedCall, response: httpx.Response) -> TagPage:
     if token is None:
         return TagPage(tags)
     return TagPage(tags, call.model_copy(update={"params": {**call.params, "NextToken": token}}))
+
+
+def _tag_api_reply(call: PlannedCall, response: httpx.Response) -> ProviderReply:
+    """The Tag API's answer: a read's ``TagResources`` (one entry per resource, its tags
+    nested), or a write's ``FailedResources.FailedResource`` (a resource gone is skipped,
+    as for ECS; any other code fails that resource alone)."""
+    try:
+        body: Any = response.json()
+        request_id = body.get("RequestId") or response.headers.get("x-acs-request-id")
+        if call.kind == "read":
+            return ProviderReply("read", request_id, page=_tag_api_page(call, body))
+        failed = (body.get("FailedResources") or {}).get("FailedResource") or []
+        apart = tuple(_resource_reply(call, entry) for entry in failed)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise unexpected_answer(call, response.status_code, exc) from exc
+    return ProviderReply("removed", request_id, resources=apart)
+
+
+def _resource_reply(call: PlannedCall, entry: Any) -> ResourceReply:
+    result = entry.get("Result") or {}
+    code, message = result.get("Code"), result.get("Message")
+    return ResourceReply(
+        _sent_arn(call, entry["ResourceARN"]),
+        "skipped" if code in GONE_CODES else "failed",
+        code,
+        message,
+        retryable=is_retryable_code(code),
+    )
+
+
+def _tag_api_page(call: PlannedCall, body: Any) -> TagPage:
+    tags: dict[str | None, list[Tag]] = {}
+    for entry in body.get("TagResources") or []:
+        found = [Tag(key=tag["Key"], value=tag.get("Value", "")) for tag in entry["Tags"]]
+        tags.setdefault(_sent_arn(call, entry["ResourceARN"]), []).extend(found)
+    token = body.get("NextToken") or None
+    if token is None:
+        return TagPage(tags)
+    return TagPage(tags, call.model_copy(update={"params": {**call.params, "NextToken": token}}))
+
+
+def _sent_arn(call: PlannedCall, answered: str) -> str:
+    """The ARN as the call sent it: the service may answer with the ``*`` region or
+    account of a sent ARN filled in."""
+    if answered in call.resource_ids:
+        return answered
+    arn = Arn.parse(answered)
+    for sent in call.resource_ids:
+        if arn is not None and (mine := Arn.parse(sent)) is not None and mine.same_resource(arn):
+            return sent
+    raise ValueError(f"the answer names {answered!r}, which the call did not send")

@@ -16,7 +16,7 @@ import httpx
 from tagstrip.domain.errors import ProviderError
 from tagstrip.runtime.calls import transient_status
 
-__all__ = ["GONE_CODES", "parse_error", "request_id_of"]
+__all__ = ["GONE_CODES", "is_retryable_code", "parse_error", "request_id_of"]
 
 #: Transient by the vendor's own account (its SDK retries exactly these).
 _RETRYABLE_CODES = frozenset(
@@ -31,6 +31,11 @@ _RETRYABLE_CODES = frozenset(
 )
 #: The one resource named by the call does not exist: nothing is left to untag.
 GONE_CODES = frozenset({"InvalidResourceId.NotFound", "InvalidDbInstanceId.NotFound"})
+
+
+def is_retryable_code(code: str | None) -> bool:
+    """Whether the vendor's code says the same call may succeed later."""
+    return code in _RETRYABLE_CODES
 
 
 def request_id_of(response: httpx.Response) -> str | None:
@@ -49,7 +54,7 @@ def parse_error(provider: str, response: httpx.Response) -> ProviderError:
         code=code,
         status_code=status,
         request_id=fields.get("RequestId") or response.headers.get("x-acs-request-id"),
-        retryable=transient_status(status) or code in _RETRYABLE_CODES,
+        retryable=transient_status(status) or is_retryable_code(code),
     )
 
 

@@ -116,6 +116,8 @@ class AliyunRedis(ProviderSpec):
         return Tag(key=tag.key)
 
     def claims_native(self, payload: Mapping[str, Any]) -> bool:
+        if any(name.startswith("ResourceARN") for name in payload):
+            return False  # the Tag API's UntagResources names resources by ARN
         if payload.get("Action") == "UntagResources":
             return bool(payload.get("ResourceType", RESOURCE_TYPE) == RESOURCE_TYPE)
         return any(_RESOURCE_PARAM.fullmatch(k) or _KEY_PARAM.fullmatch(k) for k in payload)

@@ -19,6 +19,7 @@ __all__ = [
     "LIST_RESOURCES_PER_CALL",
     "RESERVED_KEY_PREFIXES",
     "check_alibaba_tag",
+    "covering_calls",
     "is_reserved",
     "list_tag_resources",
     "numbered_values",
@@ -81,19 +82,26 @@ def numbered_values(
     return dict(sorted(found.items()))
 
 
-def check_alibaba_tag(tag: Tag, index: int) -> list[FieldError]:
-    """Alibaba's tag rules: key 1..128 characters, value up to 128, no URLs, no reserved keys."""
+def check_alibaba_tag(
+    tag: Tag,
+    index: int,
+    *,
+    key_code: str = _TAG_KEY_CODE,
+    reserved_code: str = _TAG_KEY_CODE,
+) -> list[FieldError]:
+    """Alibaba's tag rules: key 1..128 characters, value up to 128, no URLs, no reserved keys.
+    The codes are the API's own (the Tag API names a system key apart)."""
     key_loc = ("tags", index, "key")
     errors = check_length(
-        tag.key, key_loc, "tag key", minimum=1, maximum=_LIMIT, provider_code=_TAG_KEY_CODE
+        tag.key, key_loc, "tag key", minimum=1, maximum=_LIMIT, provider_code=key_code
     )
     if tag.key.startswith(RESERVED_KEY_PREFIXES):
         message = (
             f"tag key {tag.key!r} is reserved by Alibaba Cloud (keys starting with "
             "'acs:' or 'aliyun' are system tags); tagstrip never removes them"
         )
-        errors.append(FieldError(key_loc, message, "reserved_key", _TAG_KEY_CODE))
-    errors += _no_url(tag.key, key_loc, "tag key", _TAG_KEY_CODE)
+        errors.append(FieldError(key_loc, message, "reserved_key", reserved_code))
+    errors += _no_url(tag.key, key_loc, "tag key", key_code)
     if tag.value is not None:
         value_loc = ("tags", index, "value")
         errors += check_length(
@@ -135,10 +143,7 @@ def untag_resources(
     resource_ids = request.resource_ids
     shapes: list[tuple[list[str], list[Tag]]]
     if keys:
-        shapes = [
-            (_pick(resource_ids, resource_runs), _pick(keys, key_runs))
-            for resource_runs, key_runs in cover(len(resource_ids), len(keys), limits)
-        ]
+        shapes = covering_calls(resource_ids, keys, limits)
     else:
         shapes = [(chunk, []) for chunk in chunked(resource_ids, limits[0])]
     return [
@@ -165,6 +170,17 @@ def untag_resources(
 def untag_resources_count(resources: int, keys: int, limits: tuple[int, int]) -> int:
     """How many calls `untag_resources` makes for that many resources and (unique) keys."""
     return cover_size(resources, keys, limits) if keys else chunk_count(resources, limits[0])
+
+
+def covering_calls(
+    resource_ids: Sequence[str], keys: Sequence[Tag], limits: tuple[int, int]
+) -> list[tuple[list[str], list[Tag]]]:
+    """The resources and keys of each call of the fewest that pair every resource with
+    every key, at most ``limits`` = (resources, keys) a call."""
+    return [
+        (_pick(resource_ids, resource_runs), _pick(keys, key_runs))
+        for resource_runs, key_runs in cover(len(resource_ids), len(keys), limits)
+    ]
 
 
 def _pick(items: Sequence[T], runs: list[range]) -> list[T]:

@@ -21,8 +21,7 @@ from tagstrip.domain.rules import (
     chunked,
     merge_duplicate_tags,
 )
-from tagstrip.providers.baidu.tag import TAGS_PER_CALL, is_default_tag
-from tagstrip.providers.baidu.tag import _check_tag as check_baidu_tag
+from tagstrip.providers.baidu.tag import TAGS_PER_CALL, check_tag_pairs, is_default_tag
 
 __all__ = ["API_VERSION", "BaiduBcc"]
 
@@ -41,16 +40,9 @@ class BaiduBcc(ProviderSpec):
         if not request.tags and request.selector is None:
             message = "at least one tag or a selector is required"
             errors.append(FieldError(("tags",), message, "missing"))
-        for index, tag in enumerate(request.tags):
-            if tag.value is None:
-                message = (
-                    "baidu-bcc unbinds key/value pairs from an instance, so a value is "
-                    'required (use "" for a tag with an empty value)'
-                )
-                errors.append(FieldError(("tags", index, "value"), message, "missing"))
-            else:
-                errors += check_baidu_tag(tag, index)
-        return errors
+        return errors + check_tag_pairs(
+            request.tags, "baidu-bcc unbinds key/value pairs from an instance"
+        )
 
     def plan(self, request: TagRemovalRequest) -> Plan:
         tags, notes = merge_duplicate_tags(request.tags)

@@ -1,6 +1,7 @@
 """The Baidu AI Cloud client for the tag service and BCC, signed with bce-auth-v1.
 
 baidu-tag: ``PUT /v1/tag?delete`` on the global ``tag.baidubce.com`` (account-wide).
+baidu-tag-resource: ``PUT /v1/resource`` on the same host (one tag, listed resources).
 baidu-bcc: ``PUT /v2/instance/{id}/tag?unbind`` on ``bcc.{region}.baidubce.com`` (one
 instance). Both take a JSON body and answer 200 with ``x-bce-request-id``.
 """
@@ -63,6 +64,8 @@ class BaiduClient:
 def _tag_page(call: PlannedCall, response: httpx.Response) -> TagPage:
     """``GET /v1/tag``: ``{"tags": [...]}`` of the account; ``GET /v2/instance/{id}``:
     ``{"instance": {..., "tags": [...]}}`` (tags may be null on an untagged instance)."""
+    if call.provider == "baidu-tag-resource":
+        return _bound_tags(call, response)
     try:
         body: Any = response.json()
         items = body["tags"] if call.provider == "baidu-tag" else body["instance"]["tags"]
@@ -71,3 +74,20 @@ def _tag_page(call: PlannedCall, response: httpx.Response) -> TagPage:
         raise unexpected_answer(call, response.status_code, exc) from exc
     owner = call.resource_ids[0] if call.resource_ids else None
     return TagPage({owner: tags})
+
+
+def _bound_tags(call: PlannedCall, response: httpx.Response) -> TagPage:
+    """``GET /v1/tag/tagResources``: ``{"tagResources": [{"tagKey", "tagValue", "resources":
+    [{"resourceType", "resourceId", "region"}]}]}``, turned around into each resource's tags.
+    A tag bound to nothing is left out by the service; an untagged resource is not listed."""
+    wanted = set(call.resource_ids)
+    found: dict[str | None, list[Tag]] = {rid: [] for rid in call.resource_ids}
+    try:
+        for entry in response.json()["tagResources"] or []:
+            tag = Tag(key=entry["tagKey"], value=entry.get("tagValue") or "")
+            for resource in entry["resources"] or []:
+                if resource["resourceId"] in wanted:
+                    found[resource["resourceId"]].append(tag)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise unexpected_answer(call, response.status_code, exc) from exc
+    return TagPage(found)

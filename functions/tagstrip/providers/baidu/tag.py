@@ -8,7 +8,7 @@ cannot be deleted, so tagstrip skips it instead of sending it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from tagstrip.domain.errors import FieldError, InvalidRequest
@@ -29,7 +29,7 @@ from tagstrip.domain.rules import (
     merge_duplicate_tags,
 )
 
-__all__ = ["DEFAULT_TAG", "TAGS_PER_CALL", "BaiduTag", "is_default_tag"]
+__all__ = ["DEFAULT_TAG", "TAGS_PER_CALL", "BaiduTag", "check_tag_pairs", "is_default_tag"]
 
 DEFAULT_TAG = Tag(key="Default tag", value="")
 #: The service documents a per-request limit (TagExceptions.LimitExceeded) but not its size;
@@ -71,10 +71,7 @@ class BaiduTag(ProviderSpec):
         if not request.tags and request.selector is None:
             message = "at least one tag or a selector is required"
             return [FieldError(("tags",), message, "missing", "TagExceptions.TagEmpty")]
-        errors = []
-        for index, tag in enumerate(request.tags):
-            errors += _check_tag(tag, index)
-        return errors
+        return check_tag_pairs(request.tags, "baidu-tag deletes key/value pairs account-wide")
 
     def plan(self, request: TagRemovalRequest) -> Plan:
         tags, notes = merge_duplicate_tags(request.tags)
@@ -156,7 +153,13 @@ class BaiduTag(ProviderSpec):
         return {"provider": self.name, "tags": tags}
 
 
-def _check_tag(tag: Tag, index: int) -> list[FieldError]:
+def check_tag_pairs(tags: Sequence[Tag], why_value: str) -> list[FieldError]:
+    """Baidu's key and value rules, for APIs that name a tag by key and value: `why_value`
+    tells, when a value is missing, why this API needs one."""
+    return [error for index, tag in enumerate(tags) for error in _check_tag(tag, index, why_value)]
+
+
+def _check_tag(tag: Tag, index: int, why_value: str) -> list[FieldError]:
     key_loc, value_loc = ("tags", index, "key"), ("tags", index, "value")
     if tag.key == "":
         return [
@@ -174,10 +177,7 @@ def _check_tag(tag: Tag, index: int) -> list[FieldError]:
         tag.key, key_loc, "tag key", _tag_char, _WORDS, "TagExceptions.TagKeyInvalid"
     )
     if tag.value is None:
-        message = (
-            "baidu-tag deletes key/value pairs account-wide, so a value is required "
-            '(use "" for a tag with an empty value)'
-        )
+        message = f'{why_value}, so a value is required (use "" for a tag with an empty value)'
         return [*errors, FieldError(value_loc, message, "missing")]
     errors += check_length(
         tag.value,

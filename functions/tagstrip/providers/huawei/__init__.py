@@ -1,4 +1,4 @@
-"""Huawei Cloud: ECS tags, signed with SDK-HMAC-SHA256.
+"""Huawei Cloud: ECS tags and the Tag Management Service (TMS), signed with SDK-HMAC-SHA256.
 
 `VENDOR` is all the rest of tagstrip knows of this vendor (see `tagstrip.domain.rules.Vendor`).
 """
@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from tagstrip.domain.rules import AccessKeyVariables, ProviderApi, Vendor
 from tagstrip.providers.huawei.ecs import HuaweiEcs
+from tagstrip.providers.huawei.tms import HuaweiTms
 
-__all__ = ["VENDOR", "default_endpoint"]
+__all__ = ["VENDOR", "default_endpoint", "tms_endpoint"]
 
 
 def default_endpoint(region: str | None) -> str:
     """The vendor's public ECS endpoint, e.g. ``https://ecs.cn-north-4.myhuaweicloud.com``."""
     return f"https://ecs.{region or 'cn-north-4'}.myhuaweicloud.com"
+
+
+def tms_endpoint(region: str | None) -> str:
+    """TMS is global: the SDK's endpoint of its home region, cn-north-4, whatever `region`."""
+    return "https://tms.myhuaweicloud.com"
 
 
 VENDOR = Vendor(
@@ -28,5 +34,13 @@ VENDOR = Vendor(
             "TAGSTRIP_HUAWEI_ECS_ENDPOINT",
             default_endpoint,
         ),
+        ProviderApi(
+            HuaweiTms(),
+            "tagstrip.providers.huawei.client:HuaweiTmsClient",
+            "TAGSTRIP_HUAWEI_TMS_ENDPOINT",
+            tms_endpoint,
+        ),
     ),
+    # The SDK's own variable for the account (domain) id that global services need.
+    account_variable="HUAWEICLOUD_SDK_DOMAIN_ID",
 )

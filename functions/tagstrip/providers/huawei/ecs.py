@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 from tagstrip.domain.errors import FieldError, InvalidRequest
 from tagstrip.domain.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.domain.rules import (
-    RESOURCE_ID_PATTERN,
     ProviderSpec,
     check_charset,
     check_length,
@@ -24,6 +23,15 @@ from tagstrip.domain.rules import (
     chunked,
     merge_duplicate_tags,
 )
+from tagstrip.providers.huawei.tagrules import (
+    KEY_WORDS,
+    SYSTEM_KEY_PREFIX,
+    VALUE_WORDS,
+    key_char,
+    project_id_errors,
+    value_char,
+    wire_tag,
+)
 
 __all__ = ["API_VERSION", "MAX_TAGS_PER_SERVER", "TAGS_PER_CALL", "HuaweiEcs"]
 
@@ -31,19 +39,8 @@ API_VERSION = "v1"
 MAX_TAGS_PER_SERVER = 20
 #: The vendor's API definition allows 1..10 tags per batch-delete call.
 TAGS_PER_CALL = 10
-SYSTEM_KEY_PREFIX = "_sys_"
 _KEY_MAX, _VALUE_MAX = 128, 255
-_KEY_WORDS = "letters, digits, '-', '_' and CJK characters U+4E00..U+9FFF"
-_VALUE_WORDS = "letters, digits, '.', '-', '_' and CJK characters U+4E00..U+9FFF"
 _NATIVE_FIELDS = frozenset({"action", "tags", "project_id", "server_id", "region"})
-
-
-def _key_char(ch: str) -> bool:
-    return (ch.isascii() and (ch.isalnum() or ch in "-_")) or "\u4e00" <= ch <= "\u9fff"
-
-
-def _value_char(ch: str) -> bool:
-    return _key_char(ch) or ch == "."
 
 
 class HuaweiEcs(ProviderSpec):
@@ -82,7 +79,7 @@ class HuaweiEcs(ProviderSpec):
                 api_version=API_VERSION,
                 method="POST",
                 path=f"/v1/{request.project_id}/cloudservers/{server_id}/tags/action",
-                body={"action": "delete", "tags": [_wire_tag(tag) for tag in chunk]},
+                body={"action": "delete", "tags": [wire_tag(tag) for tag in chunk]},
                 resource_ids=[server_id],
                 tags=chunk,
             )
@@ -146,27 +143,18 @@ class HuaweiEcs(ProviderSpec):
 def _check_project_id(project_id: str | None) -> list[FieldError]:
     if project_id is None:
         return [FieldError(("project_id",), "project_id is required for huawei-ecs", "missing")]
-    if not RESOURCE_ID_PATTERN.fullmatch(project_id):
-        message = (
-            f"{project_id!r} is not a Huawei project id (letters and digits, as in the console)"
-        )
-        return [FieldError(("project_id",), message, "invalid_project_id")]
-    return []
+    return project_id_errors(project_id, ("project_id",))
 
 
 def _check_tag(tag: Tag, index: int) -> list[FieldError]:
     key_loc = ("tags", index, "key")
     errors = check_length(tag.key, key_loc, "tag key", minimum=1, maximum=_KEY_MAX)
-    errors += check_charset(tag.key, key_loc, "tag key", _key_char, _KEY_WORDS)
+    errors += check_charset(tag.key, key_loc, "tag key", key_char, KEY_WORDS)
     if tag.key.startswith(SYSTEM_KEY_PREFIX):
         message = f"tag key {tag.key!r} is a Huawei system tag ('_sys_' prefix); never removed"
         errors.append(FieldError(key_loc, message, "reserved_key"))
     if tag.value is not None:
         value_loc = ("tags", index, "value")
         errors += check_length(tag.value, value_loc, "tag value", minimum=0, maximum=_VALUE_MAX)
-        errors += check_charset(tag.value, value_loc, "tag value", _value_char, _VALUE_WORDS)
+        errors += check_charset(tag.value, value_loc, "tag value", value_char, VALUE_WORDS)
     return errors
-
-
-def _wire_tag(tag: Tag) -> dict[str, str]:
-    return {"key": tag.key} if tag.value is None else {"key": tag.key, "value": tag.value}

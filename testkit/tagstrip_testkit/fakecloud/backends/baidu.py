@@ -2,9 +2,13 @@
 
 The tag service deletes tags account-wide, unbinding them from every resource; absent tags
 are skipped and the default tag ("Default tag" with an empty value) is never deleted.
-BCC unbinds tags from one instance (and, when asked, from its related resources).
-Reads: the account's tag list (``GET /v1/tag``, optionally by key and value) and one BCC
-instance's details with its tags (``GET /v2/instance/{id}``).
+BCC unbinds tags from one instance (and, when asked, from its related resources). The tag
+service also unbinds one tag from listed resources of one service type (``PUT /v1/resource``):
+a resource that does not exist there (id, type, region) or lacks the tag is left as it is,
+and the tag stays defined in the account.
+Reads: the account's tag list (``GET /v1/tag``, optionally by key and value), the resources
+bound to each tag (``GET /v1/tag/tagResources``, by key, value, region and service type) and
+one BCC instance's details with its tags (``GET /v2/instance/{id}``).
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ class BaiduBackend:
         self.resources: dict[str, Resource] = {}
         #: Tags one delete call may carry before TagExceptions.LimitExceeded (not documented).
         self.tags_per_request = 20
+        #: Resources one unbind call may name before TagExceptions.LimitExceeded (not
+        #: documented either).
+        self.resources_per_request = 20
+        #: Each resource's region code (bj, gz, ...; "global" for global services).
+        self.regions: dict[str, str] = {}
 
     def add_tag(self, key: str, value: str = "") -> None:
         self.tags.add((key, value))
@@ -51,9 +60,11 @@ class BaiduBackend:
         *,
         resource_type: str = "bcc",
         related: Iterable[str] = (),
+        region: str = "bj",
     ) -> Resource:
         resource = Resource(resource_id, resource_type, dict(tags or {}), related=tuple(related))
         self.resources[resource_id] = resource
+        self.regions[resource_id] = region
         self.tags.update(resource.tags.items())
         return resource
 
@@ -97,11 +108,58 @@ class BaiduBackend:
             if rid in self.resources
         }
 
+    def unbind_resources(
+        self, tag: TagRef, service_type: str, resources: Sequence[tuple[str, str]]
+    ) -> dict[str, dict[str, str]]:
+        """Unbind one tag from resources named by (id, region), all of `service_type`;
+        returns what was removed, by resource."""
+        self._check([tag])
+        if len(resources) > self.resources_per_request:
+            raise err.LimitExceeded()
+        bound = {
+            rid: self.resources[rid]
+            for rid, region in resources
+            if self._is(rid, service_type, region)
+        }
+        return {rid: remove_matching(resource.tags, [tag]) for rid, resource in bound.items()}
+
+    def tag_resources(
+        self, key: str | None, value: str | None, region: str | None, service_type: str | None
+    ) -> list[tuple[tuple[str, str], list[Resource]]]:
+        """Each tag matching `key` and `value` with the resources carrying it in `region` of
+        `service_type` (None: any); a tag bound to none of them is left out."""
+        found = []
+        for pair in self.list_tags(key, value):
+            carriers = [
+                resource
+                for rid, resource in self.resources.items()
+                if resource.tags.get(pair[0]) == pair[1] and self._is(rid, service_type, region)
+            ]
+            if carriers:
+                found.append((pair, carriers))
+        return found
+
+    def service_type(self, resource: Resource) -> str:
+        """How the tag service spells a resource's type: BCC, CDS, SECURITY_GROUP."""
+        return resource.type.upper()
+
+    def _is(self, resource_id: str, service_type: str | None, region: str | None) -> bool:
+        resource = self.resources.get(resource_id)
+        return (
+            resource is not None
+            and service_type in (None, self.service_type(resource))
+            and region in (None, self.regions[resource_id])
+        )
+
     def state(self) -> dict[str, Any]:
         return {
             "tags_per_request": self.tags_per_request,
+            "resources_per_request": self.resources_per_request,
             "tags": [{"key": key, "value": value} for key, value in sorted(self.tags)],
-            "resources": [resource.to_dict() for resource in self.resources.values()],
+            "resources": [
+                resource.to_dict() | {"region": self.regions[rid]}
+                for rid, resource in self.resources.items()
+            ],
         }
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""Huawei Cloud ECS state: servers and their tags, per project.
+"""Huawei Cloud state: ECS servers and their tags per project, and TMS's view of resources.
 
 Batch delete is idempotent (an absent tag is no error) and removes by key, and by value
 too when one is given. Key and value rules are the seed document's; the per-call limit of
@@ -8,12 +8,12 @@ too when one is given. Key and value rules are the seed document's; the per-call
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from tagstrip_testkit.fakecloud.backends.common import Resource, TagRef, remove_matching
 from tagstrip_testkit.fakecloud.errors import huawei as err
 
-__all__ = ["MAX_TAGS_PER_SERVER", "HuaweiEcsBackend"]
+__all__ = ["MAX_TAGS_PER_SERVER", "HuaweiEcsBackend", "HuaweiTmsBackend", "TmsTarget"]
 
 MAX_TAGS_PER_SERVER = 20
 KEY_MAX, VALUE_MAX = 128, 255
@@ -89,3 +89,109 @@ class HuaweiEcsBackend:
         if server is None:
             raise err.ServerNotFound(server_id)
         return server
+
+
+#: Resource types the fake's TMS knows: the docs' examples; every one but cdn is regional.
+TMS_GLOBAL_TYPES = frozenset({"cdn"})
+TMS_TYPES = TMS_GLOBAL_TYPES | {
+    "ecs",
+    "disk",
+    "vpcs",
+    "security-groups",
+    "eip",
+    "images",
+    "scaling_group",
+    "shared_bandwidth",
+}
+TMS_KEY_MAX, TMS_VALUE_MAX = 36, 43
+
+
+class TmsTarget(NamedTuple):
+    """Where TMS finds a resource: its project (None for a global service), type and id."""
+
+    project_id: str | None
+    type: str
+    id: str
+
+
+class HuaweiTmsBackend:
+    """Resources of every service as TMS sees them, keyed by (project, type, id).
+
+    DeleteResourceTag checks the whole request first (a bad key, type or project refuses it
+    all), then untags resource by resource: one it does not find is listed as failed with
+    TMS.0005 while the others lose their tags. Removal is by key, and by value too when one
+    is given; an absent tag is no error.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.resources: dict[TmsTarget, Resource] = {}
+        #: Resources one call may name: the SDK says 20 (the current docs 50).
+        self.resources_per_call = 20
+        self.tags_per_call = 10
+
+    def add_resource(
+        self, project_id: str | None, resource_type: str, resource_id: str, tags: dict[str, str]
+    ) -> Resource:
+        if resource_type not in TMS_TYPES:
+            raise ValueError(f"the fake TMS knows no resource type {resource_type!r}")
+        resource = Resource(resource_id, resource_type, dict(tags))
+        self.resources[TmsTarget(project_id, resource_type, resource_id)] = resource
+        return resource
+
+    def show_resource_tag(self, target: TmsTarget) -> dict[str, str]:
+        self._check_target(target)
+        resource = self.resources.get(target)
+        if resource is None:
+            raise err.TmsResourceNotFound()
+        return dict(resource.tags)
+
+    def delete_resource_tag(
+        self, targets: Sequence[TmsTarget], tags: Sequence[TagRef]
+    ) -> tuple[dict[str, dict[str, str]], list[TmsTarget]]:
+        """Tags removed by resource id, and the targets that were not found."""
+        if not 0 < len(targets) <= self.resources_per_call:
+            raise err.TmsBadRequest(f"resources must hold 1 to {self.resources_per_call} items")
+        if not tags:
+            raise err.TmsTagsEmpty()
+        if len(tags) > self.tags_per_call:
+            raise err.TmsBadRequest(f"tags must hold 1 to {self.tags_per_call} items")
+        for target in targets:
+            self._check_target(target)
+        for tag in tags:
+            _check_tms_tag(tag)
+        removed: dict[str, dict[str, str]] = {}
+        missing: list[TmsTarget] = []
+        for target in targets:
+            resource = self.resources.get(target)
+            if resource is None:
+                missing.append(target)
+            else:
+                removed[target.id] = remove_matching(resource.tags, tags)
+        return removed, missing
+
+    def state(self) -> list[dict[str, Any]]:
+        return [
+            {"project_id": target.project_id, **resource.to_dict()}
+            for target, resource in self.resources.items()
+        ]
+
+    def _check_target(self, target: TmsTarget) -> None:
+        if target.type not in TMS_TYPES:
+            raise err.TmsInvalidResourceType()
+        if target.type not in TMS_GLOBAL_TYPES and not target.project_id:
+            raise err.TmsInvalidProjectId()
+
+
+def _check_tms_tag(tag: TagRef) -> None:
+    """DeleteResourceTag's own limits: a shorter key and value than ECS allows."""
+    if not tag.key:
+        raise err.TmsEmptyTag()
+    if len(tag.key) > TMS_KEY_MAX or not all(_key_char(ch) for ch in tag.key):
+        raise err.TmsKeyInvalid()
+    if tag.value is not None and (
+        len(tag.value) > TMS_VALUE_MAX or not all(_value_char(ch) for ch in tag.value)
+    ):
+        raise err.TmsValueInvalid()

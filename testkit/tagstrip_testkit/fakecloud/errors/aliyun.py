@@ -186,3 +186,98 @@ class InvalidNextToken(AliyunError):
 
     code = "InvalidParameter.NextToken"
     message = "The specified parameter NextToken is not valid."
+
+
+# Resource Management Tag (2018-08-28) UntagResources / ListTagResources: the codes of the
+# API's metadata and English docs; messages as the docs give them where they do.
+
+#: The one per-resource code the docs give for a FailedResource.
+RESOURCE_NOT_FOUND = "InvalidResourceId.NotFound"
+_RESOURCE_MESSAGES = {RESOURCE_NOT_FOUND: "The specified ResourceIds are not found in our records."}
+
+
+def resource_result(code: str = RESOURCE_NOT_FOUND) -> dict[str, str]:
+    """The ``Result`` of one FailedResource."""
+    return {"Code": code, "Message": _RESOURCE_MESSAGES.get(code, f"The resource failed: {code}.")}
+
+
+class InvalidResourceArnFormat(AliyunError):
+    code = "InvalidResourceARN.FormatError"
+
+    def __init__(self, arn: str) -> None:
+        super().__init__(
+            f"The format of parameter ResourceARN: {arn} is not valid, please check it."
+        )
+
+
+class InvalidResourceArnAccount(AliyunError):
+    code = "InvalidResourceARN.Account"
+    message = "The account in the ResourceARN is not the caller's account."
+
+
+class InvalidResourceArnRegion(AliyunError):
+    code = "InvalidResourceARN.Region"
+    message = "The region in the ResourceARN is not the same as RegionId."
+
+
+class TagInvalidResourceType(AliyunError):
+    code = "InvalidParameter.ResourceType"
+    message = "The specified product or resource type in the ResourceARN is not supported."
+
+
+class TagInvalidTagKey(AliyunError):
+    code = "InvalidParameter.TagKey"
+    message = "The specified parameter TagKey is not valid."
+
+
+class InvalidParameterRegionId(AliyunError):
+    code = "InvalidParameter.RegionId"
+    message = "The specified parameter RegionId is not valid."
+
+
+class InvalidParameterTags(AliyunError):
+    code = "InvalidParameter.Tags"
+    message = "The specified parameter Tags is empty or is not a JSON map."
+
+
+class InvalidParameterCategory(AliyunError):
+    code = "InvalidParameter.Category"
+    status = 403
+    message = "The specified parameter Category is not valid."
+
+
+class InvalidParameterPageSize(AliyunError):
+    """Not in the error tables: the fake's answer to a PageSize outside 1..1000."""
+
+    code = "InvalidParameter.PageSize"
+    message = "The specified parameter PageSize is not valid."
+
+
+class MissingParameterResourceIds(AliyunError):
+    code = "MissingParameter.ResourceIds"
+    status = 403
+    message = "The parameter ResourceARN is required."
+
+
+class MissingParameterTagKey(AliyunError):
+    code = "MissingParameter.TagKey"
+    status = 404
+    message = "The parameter TagKey is required."
+
+
+class MissingParameterResourceIdArn(AliyunError):
+    code = "MissingParameter.ResourceIdARN"
+    status = 404
+    message = "The parameter ResourceARN or Tags is required."
+
+
+class NoPermissionSystemTag(AliyunError):
+    code = "NoPermission.SystemTag"
+    status = 403
+    message = "The user does not have permission to operate the system tag."
+
+
+class InvalidNextTokenTag(AliyunError):
+    code = "Invalid.NextToken"
+    status = 403
+    message = "The specified NextToken is not valid."

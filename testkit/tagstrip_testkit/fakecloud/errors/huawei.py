@@ -1,8 +1,8 @@
-"""Huawei Cloud errors: API gateway (flat body) and ECS (nested body)."""
+"""Huawei Cloud errors: API gateway (flat body), ECS and TMS (nested bodies)."""
 
 from __future__ import annotations
 
-from tagstrip_testkit.fakecloud.errors import HuaweiEcsError, HuaweiGatewayError
+from tagstrip_testkit.fakecloud.errors import HuaweiEcsError, HuaweiGatewayError, VendorError
 
 
 class AuthenticationFailed(HuaweiGatewayError):
@@ -46,3 +46,54 @@ class EcsInternalError(HuaweiEcsError):
     code = "Ecs.0000"
     status = 500
     message = "Internal server error."
+
+
+class HuaweiTmsError(VendorError):
+    """TMS errors: ``{"error": {"error_code", "error_msg"}}``, as its API tables show."""
+
+
+class TmsBadRequest(HuaweiTmsError):
+    code = "TMS.0002"
+    message = "Bad request."
+
+
+class TmsResourceNotFound(HuaweiTmsError):
+    code = "TMS.0005"
+    status = 404
+    message = "Resource not found."
+
+
+class TmsKeyInvalid(HuaweiTmsError):
+    code = "TMS.0009"
+    message = "Key is invalid."
+
+
+class TmsValueInvalid(HuaweiTmsError):
+    code = "TMS.0010"
+    message = "Value is invalid."
+
+
+class TmsTagsEmpty(HuaweiTmsError):
+    code = "TMS.0012"
+    message = "Tags is empty."
+
+
+class TmsEmptyTag(HuaweiTmsError):
+    code = "TMS.0013"
+    message = "Empty element in tags."
+
+
+class TmsInvalidProjectId(HuaweiTmsError):
+    code = "TMS.2011"
+    message = "Invalid project_id."
+
+
+class TmsInvalidResourceType(HuaweiTmsError):
+    code = "TMS.5027"
+    message = "Invalid resource type."
+
+
+class TmsSystemError(HuaweiTmsError):
+    code = "TMS.0001"
+    status = 500
+    message = "System error."

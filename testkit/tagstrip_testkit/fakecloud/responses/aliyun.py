@@ -1,7 +1,8 @@
-"""Alibaba Cloud RPC responder: ECS (2014-05-26) and R-kvstore (2015-01-01) tag APIs.
+"""Alibaba Cloud RPC responder: ECS (2014-05-26), R-kvstore (2015-01-01) and Resource
+Management Tag (2018-08-28) APIs.
 
-One endpoint answers both products: the API version names the product (ECS ``RemoveTags``,
-``UntagResources`` and ``ListTagResources``; Redis ``UntagResources`` and
+One endpoint answers every product: the API version names the product (ECS ``RemoveTags``,
+``UntagResources`` and ``ListTagResources``; Redis and Tag ``UntagResources`` and
 ``ListTagResources``), ``Action`` or ``x-acs-action`` the operation. Parameters are read
 from the query and a form body alike, as the gateway does. Errors are JSON unless the caller
 asks for XML (``Format=XML`` or an XML ``Accept``).
@@ -23,6 +24,7 @@ from tagstrip_testkit.fakecloud.backends.aliyun import (
     AliyunRedisBackend,
     RegionalBackend,
 )
+from tagstrip_testkit.fakecloud.backends.aliyun_tag import AliyunTagBackend
 from tagstrip_testkit.fakecloud.backends.common import TagRef
 from tagstrip_testkit.fakecloud.credentials import Credentials
 from tagstrip_testkit.fakecloud.errors import VendorError
@@ -46,13 +48,18 @@ from tagstrip_testkit.fakecloud.responses.common import (
 __all__ = ["AliyunResponder"]
 
 #: API version -> (tagstrip provider name, product name in the vendor's Recommend links).
-_PRODUCTS = {"2014-05-26": ("aliyun-ecs", "Ecs"), "2015-01-01": ("aliyun-redis", "R-kvstore")}
+_PRODUCTS = {
+    "2014-05-26": ("aliyun-ecs", "Ecs"),
+    "2015-01-01": ("aliyun-redis", "R-kvstore"),
+    "2018-08-28": ("aliyun-tag", "Tag"),
+}
 _NOT_BUSINESS = frozenset(
     {*SIGNING_PARAMS, "Action", "Version", "Format", "SecurityToken", "SignatureType"}
 )
 _TAG_PARAM = re.compile(r"Tag\.(\d+)\.(Key|Value|key|value)")
 _RESOURCE_PARAM = re.compile(r"ResourceId\.(\d+)")
 _KEY_PARAM = re.compile(r"TagKey\.(\d+)")
+_ARN_PARAM = re.compile(r"ResourceARN\.(\d+)")
 _JSON = "application/json;charset=utf-8"
 _XML = "text/xml;charset=utf-8"
 
@@ -66,9 +73,10 @@ class AliyunResponder(Responder):
         clock: Clock,
         ecs: AliyunEcsBackend,
         redis: AliyunRedisBackend,
+        tag: AliyunTagBackend,
     ) -> None:
         super().__init__(credentials, clock)
-        self.ecs, self.redis = ecs, redis
+        self.ecs, self.redis, self.tag = ecs, redis, tag
         self.nonces = NonceRegistry()
         self._handlers: dict[tuple[str, str], Handler] = {
             ("aliyun-ecs", "RemoveTags"): self._ecs_remove_tags,
@@ -76,6 +84,8 @@ class AliyunResponder(Responder):
             ("aliyun-redis", "UntagResources"): self._redis_untag_resources,
             ("aliyun-ecs", "ListTagResources"): partial(_list_tag_resources, ecs),
             ("aliyun-redis", "ListTagResources"): partial(_list_tag_resources, redis),
+            ("aliyun-tag", "UntagResources"): self._tag_untag_resources,
+            ("aliyun-tag", "ListTagResources"): self._tag_list_tag_resources,
         }
 
     def new_request_id(self) -> str:
@@ -99,7 +109,11 @@ class AliyunResponder(Responder):
         if (provider, action) not in self._handlers:
             raise err.InvalidActionNotFound()
         business = {name: value for name, value in params.items() if name not in _NOT_BUSINESS}
-        resources = [business.get("ResourceId", ""), *_numbered(business, _RESOURCE_PARAM)]
+        resources = [
+            business.get("ResourceId", ""),
+            *_numbered(business, _RESOURCE_PARAM),
+            *_numbered(business, _ARN_PARAM),
+        ]
         return Call(
             provider,
             action,
@@ -190,11 +204,35 @@ class AliyunResponder(Responder):
             scope=params.get("Scope"),
         )
 
+    def _tag_untag_resources(self, params: Mapping[str, str]) -> _Answer:
+        """``FailedResources`` is an empty object when every resource was untagged."""
+        removed, failed = self.tag.untag_resources(
+            _required(params, "RegionId"),
+            _numbered(params, _ARN_PARAM),
+            _numbered(params, _KEY_PARAM),
+        )
+        failures = {"FailedResource": failed} if failed else {}
+        return _Answer({"FailedResources": failures}, removed)
+
+    def _tag_list_tag_resources(self, params: Mapping[str, str]) -> _Answer:
+        """One entry per resource, its tags nested; NextToken is empty on the last page."""
+        entries, next_token = self.tag.list_tag_resources(
+            _required(params, "RegionId"),
+            _numbered(params, _ARN_PARAM),
+            params.get("Tags"),
+            params.get("Category", "All"),
+            params.get("PageSize"),
+            params.get("NextToken"),
+        )
+        return _Answer({"NextToken": next_token or "", "TagResources": entries})
+
 
 class _Answer(NamedTuple):
-    """A read's body fields beside RequestId (a write's body is its RequestId alone)."""
+    """Body fields beside RequestId (most writes answer their RequestId alone), and what a
+    write changed, for the journal."""
 
     fields: dict[str, Any]
+    changed: object = None
 
 
 def _list_tag_resources(backend: RegionalBackend, params: Mapping[str, str]) -> _Answer:

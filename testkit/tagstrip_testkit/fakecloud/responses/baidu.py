@@ -1,5 +1,6 @@
-"""Baidu Cloud responder: the tag service (``PUT /v1/tag?delete``, ``GET /v1/tag``) and BCC
-(``PUT /v2/instance/{id}/tag?unbind``, ``GET /v2/instance/{id}``).
+"""Baidu Cloud responder: the tag service (``PUT /v1/tag?delete``, ``GET /v1/tag``,
+``PUT /v1/resource``, ``GET /v1/tag/tagResources``) and BCC (``PUT /v2/instance/{id}/tag?unbind``,
+``GET /v2/instance/{id}``).
 
 Requests are signed with bce-auth-v1; ``?delete`` and ``?delete=`` are the same request.
 Errors are ``{"code", "message", "requestId"}`` and every answer carries ``x-bce-request-id``.
@@ -17,7 +18,7 @@ from werkzeug import Request, Response
 
 from tagstrip.providers.baidu import signing
 from tagstrip_testkit.fakecloud.backends.baidu import BaiduBackend
-from tagstrip_testkit.fakecloud.backends.common import TagRef
+from tagstrip_testkit.fakecloud.backends.common import Resource, TagRef
 from tagstrip_testkit.fakecloud.credentials import Credentials
 from tagstrip_testkit.fakecloud.errors import VendorError
 from tagstrip_testkit.fakecloud.errors import baidu as err
@@ -49,13 +50,18 @@ class _Api(NamedTuple):
 
 _TAG_DELETE = _Api("baidu-tag", "DeleteTags", "delete", "tags")
 _BCC_UNBIND = _Api("baidu-bcc", "UnbindInstanceTags", "unbind", "changeTags")
-#: By method, and by whether the path names an instance (BCC) or not (the tag service).
+_RESOURCE_UNBIND = _Api("baidu-tag-resource", "DeleteAssociationsByTag", "", "resources")
+#: By method and by what the path names: an instance (BCC), the tag service's tags, its
+#: resource bindings, or the resources bound to each tag.
 _APIS = {
-    ("PUT", False): _TAG_DELETE,
-    ("PUT", True): _BCC_UNBIND,
-    ("GET", False): _Api("baidu-tag", "ListTags", "", ""),
-    ("GET", True): _Api("baidu-bcc", "GetInstance", "", ""),
+    ("PUT", "tag"): _TAG_DELETE,
+    ("PUT", "instance"): _BCC_UNBIND,
+    ("PUT", "resource"): _RESOURCE_UNBIND,
+    ("GET", "tag"): _Api("baidu-tag", "ListTags", "", ""),
+    ("GET", "instance"): _Api("baidu-bcc", "GetInstance", "", ""),
+    ("GET", "tagResources"): _Api("baidu-tag-resource", "TagsResources", "", ""),
 }
+_READS = ("ListTags", "GetInstance", "TagsResources")
 
 
 class BaiduResponder(Responder):
@@ -70,16 +76,18 @@ class BaiduResponder(Responder):
         instance_id = path.get("instance_id")
         if instance_id is None and path.get("version") != TAG_SERVICE_VERSION:
             raise err.BaiduInvalidVersion()
-        api = _APIS[(request.method, instance_id is not None)]
+        names = "instance" if instance_id is not None else path.get("collection", "tag")
+        api = _APIS[(request.method, names)]
         if api.query_flag and api.query_flag not in request.args:
             raise err.InvalidURI()
+        body = json_body(request) if request.method == "PUT" else None
         return Call(
             api.provider,
             api.operation,
             request_id,
             params=dict(path) | request.args.to_dict(),
-            body=json_body(request) if request.method == "PUT" else None,
-            resource_ids=() if instance_id is None else (instance_id,),
+            body=body,
+            resource_ids=(instance_id,) if instance_id is not None else _named_resources(body),
             signature=signing.VERSION,
         )
 
@@ -107,11 +115,14 @@ class BaiduResponder(Responder):
 
     def execute(self, request: Request, call: Call) -> Response:
         headers = {"x-bce-request-id": call.request_id}
-        if call.operation in ("ListTags", "GetInstance"):
+        if call.operation in _READS:
             return json_response(self._read(call), 200, headers, _JSON)
         if isinstance(call.body, UnparsedBody):
             raise err.MalformedJSON()
-        if call.provider == _BCC_UNBIND.provider:
+        if call.operation == _RESOURCE_UNBIND.operation:
+            tag, service_type, resources = _unbind_request(call.body)
+            call.result = self.backend.unbind_resources(tag, service_type, resources)
+        elif call.provider == _BCC_UNBIND.provider:
             tags = _tags(call.body, _BCC_UNBIND.list_name)
             related = call.body.get("attachRelatedResourceTag") is True
             call.result = self.backend.unbind_instance_tags(
@@ -123,12 +134,30 @@ class BaiduResponder(Responder):
 
     def _read(self, call: Call) -> dict[str, Any]:
         """``{"tags": [...]}`` of the account, or ``{"instance": {..., "tags": [...]}}``."""
+        key, value = call.params.get("tagKey") or None, call.params.get("tagValue")
         if call.operation == "ListTags":
-            key, value = call.params.get("tagKey") or None, call.params.get("tagValue")
             return {"tags": [_wire(k, v) for k, v in self.backend.list_tags(key, value)]}
+        if call.operation == "TagsResources":
+            region = call.params.get("region") or None
+            found = self.backend.tag_resources(
+                key, value, region, call.params.get("resourceType") or None
+            )
+            return {
+                "tagResources": [
+                    _wire(*pair) | {"resources": [self._bound(r) for r in resources]}
+                    for pair, resources in found
+                ]
+            }
         instance = self.backend.instance(call.params["instance_id"])
         tags = [_wire(key, value) for key, value in instance.tags.items()]
         return {"instance": {"id": instance.id, "status": "Running", "tags": tags}}
+
+    def _bound(self, resource: Resource) -> dict[str, str]:
+        return {
+            "resourceType": self.backend.service_type(resource),
+            "resourceId": resource.id,
+            "region": self.backend.regions[resource.id],
+        }
 
     def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
         """The one place Baidu error bodies are written."""
@@ -144,8 +173,44 @@ class BaiduResponder(Responder):
         return err.BaiduInternalError(status=fault.status, retry_after=fault.retry_after)
 
 
-def _wire(key: str, value: str) -> dict[str, str]:
+def _wire(key: str, value: str) -> dict[str, Any]:
     return {"tagKey": key, "tagValue": value}
+
+
+def _named_resources(body: Any) -> tuple[str, ...]:
+    """The resource ids a ``PUT /v1/resource`` body names, for faults and the journal."""
+    items = body.get("resources") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        return ()
+    return tuple(
+        item["resourceId"]
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("resourceId"), str)
+    )
+
+
+def _unbind_request(body: Any) -> tuple[TagRef, str, list[tuple[str, str]]]:
+    """``{"tagKey", "tagValue", "serviceType", "resources": [{"resourceId", "serviceType",
+    "region"}]}``: every field is required and each resource's service type must be the
+    top-level one (as the bind doc says); anything else is not appropriate for the call."""
+    fields = body if isinstance(body, dict) else {}
+    key, value = fields.get("tagKey"), fields.get("tagValue")
+    if not isinstance(key, str) or not key:
+        raise err.TagKeyEmpty()
+    service_type, items = fields.get("serviceType"), fields.get("resources")
+    if not isinstance(value, str) or not isinstance(service_type, str) or not service_type:
+        raise err.InappropriateJSON()
+    if not isinstance(items, list) or not items:
+        raise err.InappropriateJSON()
+    resources = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("serviceType") != service_type:
+            raise err.InappropriateJSON()
+        resource_id, region = item.get("resourceId"), item.get("region")
+        if not isinstance(resource_id, str) or not isinstance(region, str):
+            raise err.InappropriateJSON()
+        resources.append((resource_id, region))
+    return TagRef(key, value), service_type, resources
 
 
 def _check_time(timestamp: str, expiration: int, now: datetime) -> None:

@@ -32,9 +32,16 @@ from tagstrip_testkit.fakecloud.responses.common import (
     outside_window,
 )
 
-__all__ = ["HuaweiResponder"]
+__all__ = [
+    "JSON",
+    "HuaweiResponder",
+    "error_headers",
+    "is_wire_tag",
+    "render_gateway_error",
+    "verify_signature",
+]
 
-_JSON = "application/json;charset=UTF-8"
+JSON = "application/json;charset=UTF-8"
 _DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
@@ -62,36 +69,7 @@ class HuaweiResponder(Responder):
         )
 
     def verify(self, request: Request, call: Call) -> None:
-        headers = lower_headers(request)
-        try:
-            auth = signing.parse_authorization(headers.get("authorization", ""))
-        except ValueError:
-            raise err.AuthenticationFailed(
-                "Incorrect IAM authentication information: Authorization header is not valid"
-            ) from None
-        if auth.access_key_id != self.credentials.huawei.access_key_id:
-            raise err.AuthenticationFailed(
-                "Incorrect IAM authentication information: Get secretKey failed,"
-                f"ak:{auth.access_key_id},err:ak not exist"
-            )
-        sdk_date = headers.get("x-sdk-date", "")
-        _check_date(sdk_date, self.clock())
-        signed = [name.lower() for name in auth.signed_headers]
-        if not all(name in headers for name in signed):
-            raise err.AuthenticationFailed()
-        canonical = signing.canonical_request(
-            request.method,
-            request.path,
-            list(request.args.items(multi=True)),
-            headers,
-            signed,
-            request.get_data(),
-        )
-        expected = signing.signature(
-            self.credentials.huawei.secret, signing.string_to_sign(canonical, sdk_date)
-        )
-        if not hmac.compare_digest(expected, auth.signature):
-            raise err.AuthenticationFailed()
+        verify_signature(request, self.credentials, self.clock())
 
     def execute(self, request: Request, call: Call) -> Response:
         project_id, server_id = call.params["project_id"], call.params["server_id"]
@@ -99,26 +77,68 @@ class HuaweiResponder(Responder):
         if call.operation == "ShowServerTags":
             tags = self.ecs.show_server_tags(project_id, server_id)
             body = {"tags": [{"key": key, "value": value} for key, value in tags.items()]}
-            return json_response(body, 200, headers, _JSON)
+            return json_response(body, 200, headers, JSON)
         call.result = self.ecs.batch_delete_server_tags(project_id, server_id, _tags(call.body))
         return Response(status=204, headers=headers)
 
     def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
-        """The one place Huawei error bodies are written: flat for the gateway, nested for ECS."""
-        headers = {"X-Request-Id": request_id}
-        if error.retry_after is not None:
-            headers["Retry-After"] = f"{error.retry_after:g}"
-        body: dict[str, Any]
+        """The one place ECS error bodies are written: flat for the gateway, nested for ECS."""
         if isinstance(error, HuaweiGatewayError):
-            body = {"error_code": error.code, "error_msg": error.message, "request_id": request_id}
-        else:
-            body = {"error": {"code": error.code, "message": error.message}}
-        return json_response(body, error.status, headers, _JSON)
+            return render_gateway_error(error, request_id)
+        body = {"error": {"code": error.code, "message": error.message}}
+        return json_response(body, error.status, error_headers(error, request_id), JSON)
 
     def failure(self, fault: Fault) -> VendorError:
         if fault.kind == "throttle":
             return err.GatewayThrottled(status=fault.status, retry_after=fault.retry_after)
         return err.EcsInternalError(status=fault.status, retry_after=fault.retry_after)
+
+
+def verify_signature(request: Request, credentials: Credentials, now: datetime) -> None:
+    """Refuse what the API gateway refuses: a missing, malformed, stale or wrong signature."""
+    headers = lower_headers(request)
+    try:
+        auth = signing.parse_authorization(headers.get("authorization", ""))
+    except ValueError:
+        raise err.AuthenticationFailed(
+            "Incorrect IAM authentication information: Authorization header is not valid"
+        ) from None
+    if auth.access_key_id != credentials.huawei.access_key_id:
+        raise err.AuthenticationFailed(
+            "Incorrect IAM authentication information: Get secretKey failed,"
+            f"ak:{auth.access_key_id},err:ak not exist"
+        )
+    sdk_date = headers.get("x-sdk-date", "")
+    _check_date(sdk_date, now)
+    signed = [name.lower() for name in auth.signed_headers]
+    if not all(name in headers for name in signed):
+        raise err.AuthenticationFailed()
+    canonical = signing.canonical_request(
+        request.method,
+        request.path,
+        list(request.args.items(multi=True)),
+        headers,
+        signed,
+        request.get_data(),
+    )
+    expected = signing.signature(
+        credentials.huawei.secret, signing.string_to_sign(canonical, sdk_date)
+    )
+    if not hmac.compare_digest(expected, auth.signature):
+        raise err.AuthenticationFailed()
+
+
+def render_gateway_error(error: HuaweiGatewayError, request_id: str) -> Response:
+    """The gateway's flat body, whatever service stands behind it."""
+    body = {"error_code": error.code, "error_msg": error.message, "request_id": request_id}
+    return json_response(body, error.status, error_headers(error, request_id), JSON)
+
+
+def error_headers(error: VendorError, request_id: str) -> dict[str, str]:
+    headers = {"X-Request-Id": request_id}
+    if error.retry_after is not None:
+        headers["Retry-After"] = f"{error.retry_after:g}"
+    return headers
 
 
 def _check_date(sdk_date: str, now: datetime) -> None:
@@ -140,12 +160,12 @@ def _tags(body: Any) -> list[TagRef]:
     if not isinstance(body, dict) or body.get("action") != "delete":
         raise err.IllegalRequest()
     items = body.get("tags")
-    if not isinstance(items, list) or not all(_is_wire_tag(item) for item in items):
+    if not isinstance(items, list) or not all(is_wire_tag(item) for item in items):
         raise err.IllegalRequest()
     return [TagRef(item["key"], item.get("value")) for item in items]
 
 
-def _is_wire_tag(item: Any) -> bool:
+def is_wire_tag(item: Any) -> bool:
     return (
         isinstance(item, dict)
         and isinstance(item.get("key"), str)
