@@ -100,7 +100,7 @@ $(BENCH_STAMP): pyproject.toml
 ## bench: cold start, per-event overhead, throughput, fan-out, call count and memory figures
 ## as ratios (table, and .bench/results.json, untracked); about 2.5 minutes on 2 cores
 bench: $(BENCH_STAMP)
-	$(BENCH_VENV)/bin/python -m compileall -q functions bench/apps
+	$(BENCH_VENV)/bin/python -m compileall -q functions testkit bench/apps
 	$(BENCH_VENV)/bin/python bench/run.py --json .bench/results.json
 
 ## bench-smoke: every benchmark for a few iterations (checks they run, measures nothing)

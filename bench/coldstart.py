@@ -13,8 +13,9 @@ one run so that the machine's drift hits each alike:
 - stack floor: bench/apps/floor.py, the least a signed webhook on the same stack does (HMAC,
   json, pydantic validation of the request and of the provider's answer, one httpx call
   unless it is a dry run), with each first event: what the stack costs before tagstrip;
-- hello: a hello-world functions-framework function (the framework's floor);
-- vendor SDK: the same removal written with alibabacloud-ecs20140526 (bench/apps/sdk_ecs.py).
+- hello: a hello-world functions-framework function (the framework's floor).
+
+(`tagstrip invoke` against the vendor SDK's script is bench/invoke.py.)
 
 Also reported: tagstrip's cold start as packaged, without bytecode, against with it.
 
@@ -185,15 +186,14 @@ def main() -> None:
             "hello": cold_start(APPS / "hello.py", "hello", env, REAL, _hello),
             "tagstrip_dry": cold_start(MAIN, "remove_tags_http", packaged, DRY_RUN, dry_run),
             "floor_dry": cold_start(floor, "floor", env, DRY_RUN, dry_run),
-            "sdk": cold_start(APPS / "sdk_ecs.py", "remove_tags", env, REAL, real),
         }
         before = len(cloud.journal())
         samples = alternate(subjects, rounds)
         calls = cloud.journal()[before:]
     removals = [call for call in calls if call["operation"] == "RemoveTags"]
-    # One RemoveTags per real start (tagstrip, floor, SDK), none for a dry run.
-    if len(calls) != 3 * rounds or len(removals) != len(calls):
-        raise RuntimeError(f"expected {3 * rounds} RemoveTags calls and nothing else, got {calls}")
+    # One RemoveTags per real start (tagstrip, floor), none for a dry run.
+    if len(calls) != 2 * rounds or len(removals) != len(calls):
+        raise RuntimeError(f"expected {2 * rounds} RemoveTags calls and nothing else, got {calls}")
     if any(call["outcome"] != "ok" for call in removals):
         raise RuntimeError(f"a RemoveTags call failed: {removals}")
     packaged = _without_bytecode(1 if args.smoke else 3)
@@ -252,14 +252,6 @@ def main() -> None:
             floor_dry,
             "",
             None,
-        ),
-        Figure(
-            "cold_start_vs_sdk",
-            "cold start, real first event: tagstrip / vendor SDK",
-            tagstrip,
-            Series("alibabacloud-ecs20140526", "s", samples["sdk"]),
-            "<=",
-            0.4,
         ),
         Figure(
             "cold_start_without_bytecode",

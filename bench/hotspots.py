@@ -1,8 +1,9 @@
-"""Profiles behind the figures (pyinstrument): the first event of a fresh process, and warm
-events, each through the functions-framework app of functions/main.py against the fake cloud.
+"""Profiles behind the figures (pyinstrument): the first event of a fresh process, real and
+dry run, and warm events, each through the functions-framework app of functions/main.py
+against the fake cloud.
 
-Writes bench/profiles/{first_event,warm_webhook,warm_event}.{txt,html} and prints the text
-of each. Needs the bench extra (pyinstrument).
+Writes bench/profiles/{first_event,first_dry_event,warm_webhook,warm_event}.{txt,html} and
+prints the text of each. Needs the bench extra (pyinstrument).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def main() -> None:
         common = {"functions": str(FUNCTIONS), "main": str(MAIN), "secret": SECRET}
         jobs = {
             "first_event": _FIRST.format(body=real, out=str(OUT / "first_event"), **common),
+            "first_dry_event": _FIRST.format(body=dry, out=str(OUT / "first_dry_event"), **common),
             "warm_webhook": _WARM.format(
                 body=dry, kind="webhook", count=count, out=str(OUT / "warm_webhook"), **common
             ),

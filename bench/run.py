@@ -22,7 +22,7 @@ from typing import Any
 
 from _common import BENCH, ROOT, Figure, Series, table, unwind_on_sigterm
 
-SCRIPTS = ("coldstart", "per_event", "throughput", "fanout", "minimality", "memory")
+SCRIPTS = ("coldstart", "invoke", "per_event", "throughput", "fanout", "minimality", "memory")
 RESULTS = ROOT / ".bench" / "results.json"
 
 

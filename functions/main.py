@@ -10,6 +10,7 @@ handler(event, context)           runtimes that call a Python function (Baidu CF
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -19,6 +20,7 @@ import functions_framework
 from cloudevents.http.event import CloudEvent
 from werkzeug.exceptions import HTTPException
 
+from tagstrip.domain.errors import ConfigurationError
 from tagstrip.runtime import collector
 from tagstrip.runtime.logging import configure_logging
 
@@ -32,6 +34,31 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 # The garbage collector waits until an entry point has answered its first call: collecting
 # while the first event imports the stack frees nothing (tagstrip/runtime/collector.py).
 collector.pause()
+
+#: The exit status of a refused start: gunicorn (the functions-framework CLI, bootstrap) stops
+#: when a worker exits with it ("App failed to load") instead of forking another for ever.
+REFUSED_TO_START = 4
+
+
+def _check_configuration() -> None:
+    """Refuse to start on a bad setting, rules file or mapping: one log line naming the
+    variable, then an exit, rather than a 500 on every request the process would answer."""
+    # Imported here, after the lines above: the settings load pydantic, which looks for
+    # plugins as its first model is built, and their objects are the collector's to freeze.
+    from tagstrip.sources.configuration import check_configuration
+
+    try:
+        check_configuration()
+    except ConfigurationError as exc:
+        logging.getLogger("tagstrip").critical(
+            "refusing to start: %s",
+            exc,
+            extra={"error": "configuration_error", "variable": exc.variable},
+        )
+        raise SystemExit(REFUSED_TO_START) from None
+
+
+_check_configuration()
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")

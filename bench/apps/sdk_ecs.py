@@ -1,22 +1,22 @@
-"""The same tag removal as tagstrip's webhook, written the way a user would with the vendor SDK.
+"""The same tag removal as ``tagstrip invoke``, scripted the way a user would with the vendor SDK.
 
-A functions-framework HTTP function that reads a canonical aliyun-ecs request and calls ECS
-RemoveTags through alibabacloud-ecs20140526 (tea-openapi underneath). Credentials and the
-endpoint come from the same variables tagstrip reads, so both talk to the same fake cloud.
+``python sdk_ecs.py EVENT.json`` reads a canonical aliyun-ecs request, calls ECS RemoveTags
+through alibabacloud-ecs20140526 (tea-openapi underneath) once per resource and prints the
+request ids as JSON. Credentials and the endpoint come from the same variables tagstrip
+reads, so both talk to the same fake cloud.
 """
 
+import json
 import os
+import sys
 from urllib.parse import urlsplit
 
-import functions_framework
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_tea_openapi import models as open_api_models
 
 
-@functions_framework.http
-def remove_tags(request):  # type: ignore[no-untyped-def]
-    event = request.get_json()
+def remove_tags(event):  # type: ignore[no-untyped-def]
     endpoint = urlsplit(os.environ["TAGSTRIP_ALIYUN_ECS_ENDPOINT"])
     config = open_api_models.Config(
         access_key_id=os.environ["ALIBABA_CLOUD_ACCESS_KEY_ID"],
@@ -42,3 +42,8 @@ def remove_tags(request):  # type: ignore[no-untyped-def]
         )
         request_ids.append(response.body.request_id)
     return {"status": "ok", "request_ids": request_ids}
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1], encoding="utf-8") as file:
+        print(json.dumps(remove_tags(json.load(file))))

@@ -25,13 +25,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+# Before pydantic loads: the commands use no pydantic plugin, and looking for one scans the
+# metadata of every installed distribution, a cost each `tagstrip invoke` of a script's
+# loop pays (set the variable empty to let plugins load), as functions/main.py does.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 from tagstrip.domain import pipeline
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest, printable
 from tagstrip.domain.outcomes import Adapted, Ignored, Rejected
-from tagstrip.runtime.settings import get_settings, reset_settings
+from tagstrip.runtime.settings import reset_settings
 from tagstrip.runtime.wiring import validation
-from tagstrip.sources import lifecycle, webhook
+from tagstrip.sources import webhook
 from tagstrip.sources._wire import document
+from tagstrip.sources.configuration import check_configuration
 from tagstrip.sources.envelopes import adapt_delivery, shape_of
 
 __all__ = [
@@ -90,7 +96,7 @@ def _run_local(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # httpx's own command line (click, rich where installed) is never used here: an
         # entry of None makes httpx's import of it fail, which httpx expects.
         sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-        from tagstrip_testkit.harness.local import invoke
+        from tagstrip_testkit.harness.invoke import invoke
 
         return invoke(load_json(args.event), dry_run=args.dry_run, out=out, err=err)
     if args.command == "replay":
@@ -150,16 +156,6 @@ def _parser() -> argparse.ArgumentParser:
     fake.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     fake.add_argument("--seed", type=Path, help="JSON or YAML seed state")
     return parser
-
-
-def check_configuration() -> None:
-    """Every setting, the rules file and the webhook mappings, read now: a bad one is a
-    ConfigurationError naming its variable before anything runs, not on the first event."""
-    settings = get_settings()
-    if settings.rules:
-        lifecycle.load_rules(settings.rules)
-    if settings.webhook_mapping:
-        webhook.load_mapping(settings.webhook_mapping)
 
 
 def adapt_event(body: Any, *, dry_run: bool) -> list[pipeline.Admitted]:

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
-SCRIPTS = ("coldstart", "per_event", "throughput", "fanout", "minimality", "memory")
+SCRIPTS = ("coldstart", "invoke", "per_event", "throughput", "fanout", "minimality", "memory")
 FIGURES = {
     "coldstart": {
         "cold_start_real_vs_floor",
@@ -27,9 +27,9 @@ FIGURES = {
         "cold_start_dry_vs_hello",
         "cold_start_dry_floor_vs_hello",
         "cold_start_dry_vs_floor",
-        "cold_start_vs_sdk",
         "cold_start_without_bytecode",
     },
+    "invoke": {"invoke_vs_sdk"},
     "per_event": {"per_event_vs_bare_httpx"},
     "throughput": {"throughput_vs_hello", "throughput_stack_floor", "throughput_vs_floor"},
     "fanout": {"fanout_vs_waves"},
@@ -107,10 +107,19 @@ def test_minimality_smoke_meets_the_minimum(outputs: dict[str, dict[str, Any]]) 
 
 
 def test_coldstart_real_first_events_remove_the_tag(outputs: dict[str, dict[str, Any]]) -> None:
-    """Call counts, not timing: each real start (tagstrip, floor, SDK) made one RemoveTags."""
+    """Call counts, not timing: each real start (tagstrip, floor) made one RemoveTags."""
     figures = {figure["name"]: figure for figure in outputs["coldstart"]["figures"]}
     notes = figures["cold_start_real_vs_floor"]["notes"]
-    assert notes["remove_tags_calls"] == 3 * notes["rounds"]
+    assert notes["remove_tags_calls"] == 2 * notes["rounds"]
+
+
+def test_invoke_and_the_sdk_script_each_remove_the_tag(
+    outputs: dict[str, dict[str, Any]],
+) -> None:
+    """Call counts, not timing: each process, tagstrip invoke and the SDK script, made one
+    real RemoveTags."""
+    [figure] = outputs["invoke"]["figures"]
+    assert figure["notes"]["remove_tags_calls"] == 2 * figure["notes"]["rounds"]
 
 
 def test_results_land_outside_the_tracked_tree() -> None:

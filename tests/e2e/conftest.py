@@ -57,7 +57,8 @@ def cloud(seeded_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> FakeCloud
 @pytest.fixture
 def main(monkeypatch: pytest.MonkeyPatch) -> Any:
     """functions/main.py as a Python runtime imports it (Baidu CFC, FC's Python runtime):
-    no functions-framework app around, for handler(event, context)."""
+    no functions-framework app around, for handler(event, context). It reads its settings
+    then: a test's environment is set up before this fixture."""
     monkeypatch.setattr(
         functions_framework, "errorhandler", functions_framework.DummyErrorHandler()
     )

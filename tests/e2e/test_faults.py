@@ -168,7 +168,8 @@ def test_cloudevent_transient_failure_raises_then_redelivery_succeeds_once(
 
 @pytest.fixture
 def handler(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """handler(event, context) as a Python runtime imports functions/main.py."""
+    """handler(event, context) as a Python runtime imports functions/main.py, which reads its
+    settings then: a test's environment is set up before this fixture."""
     monkeypatch.setattr(
         functions_framework, "errorhandler", functions_framework.DummyErrorHandler()
     )
@@ -181,7 +182,7 @@ def handler(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_plain_handler_raises_for_redelivery_then_succeeds_once(
-    handler: Any, cloud: FakeCloud
+    cloud: FakeCloud, handler: Any
 ) -> None:
     cloud.faults.drop("aliyun-redis", times=3)
     event = pubsub_push(load_event("canonical/aliyun-redis.json"), "m-plain")
@@ -228,8 +229,8 @@ def test_a_dry_run_makes_no_call_on_any_entry_point(
     post_signed: Any,
     queue_client: Client,
     event_client: Client,
-    handler: Any,
     cloud: FakeCloud,
+    handler: Any,
 ) -> None:
     names = [
         *SAMPLES.values(),

@@ -80,10 +80,15 @@ def test_wrong_agency_keys_are_refused_by_the_provider_not_retried(
     assert (call["error_code"], call["attempts"]) == ("APIGW.0301", 1)
 
 
-def test_event_function_reads_the_keys_from_its_context(
-    main: Any, cloud: FakeCloud, agency_keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def keys_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAGSTRIP_FUNCTIONGRAPH_KEYS", "true")
+
+
+def test_event_function_reads_the_keys_from_its_context(
+    cloud: FakeCloud, agency_keys: dict[str, str], keys_enabled: None, main: Any
+) -> None:
+    """main.py reads its settings when imported: the function starts with the keys enabled."""
     answer = main.handler(
         load_event("canonical/huawei-ecs.json"), FunctionGraphContext(agency_keys)
     )

@@ -29,6 +29,7 @@ import pytest
 
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import MAIN, ROOT, SECRET, signed_headers, tags_of
+from tests.e2e.test_startup import REFUSED, assert_refused
 from tests.hostile.test_openapi import free_port
 
 BIN = Path(sys.executable).parent
@@ -46,6 +47,8 @@ STARTS = [
 REGION = "cn-hangzhou"
 ANSWER_WITHIN = 10.0
 READY_WITHIN = 60.0
+#: A refused start ends once the module is imported, as fast as the platform can tell.
+REFUSED_WITHIN = 20.0
 
 
 @dataclass
@@ -212,3 +215,29 @@ def test_a_fresh_start_answers_a_real_call(
     assert time.monotonic() - began < ANSWER_WITHIN
     assert response.status_code == 200, f"{response.text}\n{start.log_tail()}"
     assert tags_of(fake_cloud_server, "aliyun-ecs", start.instance) == {"keep": "yes"}
+
+
+@pytest.mark.parametrize("launcher", ["functions-framework", "gunicorn-preload", "bootstrap"])
+def test_a_bad_setting_stops_the_start_naming_its_variable(
+    fake_cloud_server: FakeCloud, tmp_path: Path, launcher: str
+) -> None:
+    """The server exits at boot, gunicorn's master included (it stops on the worker's exit
+    status rather than forking another), instead of answering 500 to every request."""
+    target, port, log = "remove_tags_http", free_port(), tmp_path / "start.log"
+    environment = _environment(fake_cloud_server, target, port)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            _command(launcher, target, port),
+            env=environment | {"TAGSTRIP_MAX_BODY_BYTES": "100"},
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        status = process.wait(timeout=REFUSED_WITHIN)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        pytest.fail(f"still running after {REFUSED_WITHIN} s:\n{log.read_text()[-3000:]}")
+    assert status == REFUSED
+    assert_refused(log.read_text(encoding="utf-8"), "TAGSTRIP_MAX_BODY_BYTES")

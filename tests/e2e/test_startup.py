@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.e2e.conftest import MAIN
 
 _PROBE = """
@@ -27,9 +29,35 @@ print(json.dumps(seen))
 """
 
 
+#: The exit status of a refused start (functions/main.py's REFUSED_TO_START).
+REFUSED = 4
+#: A setting, rules file or mapping that keeps every start from serving, by variable.
+BAD_CONFIGURATIONS = {
+    "TAGSTRIP_MAX_BODY_BYTES": "100",
+    "TAGSTRIP_RULES": "/nonexistent/rules.yaml",
+    "TAGSTRIP_WEBHOOK_MAPPING": "preset:nowhere",
+}
+
+
+def assert_refused(output: str, variable: str) -> None:
+    """`output` is a refused start's: one JSON line naming `variable`, no traceback of ours."""
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert [(line["severity"], line["variable"]) for line in lines] == [("CRITICAL", variable)]
+    assert lines[0]["message"].startswith(f"refusing to start: {variable}")
+    assert "Traceback" not in output
+
+
+def _environment(**env: str) -> dict[str, str]:
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "PYDANTIC_DISABLE_PLUGINS" and not k.startswith("TAGSTRIP_")
+    }
+    return environment | {"PYTHONPATH": str(MAIN.parent), **env}
+
+
 def _probe(**env: str) -> dict[str, object]:
-    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    environment.update(PYTHONPATH=str(MAIN.parent), **env)
+    environment = _environment(**env)
     result = subprocess.run(
         [sys.executable, "-c", _PROBE],
         env=environment,
@@ -61,3 +89,19 @@ def test_the_import_starts_no_thread_a_forked_worker_would_lack() -> None:
     """gunicorn imports main.py in its master and forks the worker from it: a thread started
     at import is not copied, and any lock it held stays held in the worker for good."""
     assert _probe()["threads_started_at_import"] == []
+
+
+@pytest.mark.parametrize("variable", BAD_CONFIGURATIONS)
+def test_a_bad_configuration_refuses_the_import_naming_its_variable(variable: str) -> None:
+    """A Python runtime importing main.py (to call handler()) learns of a bad setting at
+    start, not from a 500 on every event."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import main"],
+        env=_environment(**{variable: BAD_CONFIGURATIONS[variable]}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == REFUSED
+    assert result.stdout == ""
+    assert_refused(result.stderr, variable)

@@ -16,6 +16,7 @@ GOOD = sorted(
         *EVENTS.glob("canonical/*.json"),
         *EVENTS.glob("native/*.json"),
         *EVENTS.glob("selectors/*.json"),
+        *EVENTS.glob("sweeps/*.json"),
     ]
 )
 

@@ -24,6 +24,7 @@ __all__ = [
     "SkippedTag",
     "Tag",
     "TagRemovalRequest",
+    "Where",
 ]
 
 #: A literal type, so that mypy, pydantic and the OpenAPI schema list the providers; a test
@@ -101,6 +102,28 @@ class ResourceRef(BaseModel):
     )
 
 
+class Where(BaseModel):
+    """Which resources a sweep acts on: those the vendor's tag index lists as carrying `tag`,
+    instead of resources named one by one."""
+
+    model_config = _STRICT
+
+    tag: Tag = Field(
+        description=(
+            "The tag the resources carry. Without a value: whatever its value (huawei-tms, "
+            "baidu-tag-resource); aliyun-tag's index matches key and value, so it needs one."
+        )
+    )
+    resource_types: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Only resources of these types. aliyun-tag: product:type as in the ARN "
+            "(ecs:instance, oss:bucket); huawei-tms: the TMS types (ecs, disk, vpcs), "
+            "required; baidu-tag-resource: service types (BCC, CDS)."
+        ),
+    )
+
+
 class TagRemovalRequest(BaseModel):
     """The public event schema: one request to strip tags from resources of one provider."""
 
@@ -143,11 +166,26 @@ class TagRemovalRequest(BaseModel):
             "resource's tags are read first, and explicit tags it lacks are reported absent."
         ),
     )
+    where: Where | None = Field(
+        default=None,
+        description=(
+            "A sweep, instead of resource_ids: act on every resource the vendor's tag index "
+            "finds carrying where.tag (aliyun-tag, huawei-tms, baidu-tag-resource). Removes "
+            "`tags`, or the selector's matches, or else where.tag itself; a dry run unless "
+            "dry_run is false."
+        ),
+    )
     remove_all: bool = Field(
         default=False,
         description="aliyun-redis only (All=true). Has no effect when tags are given.",
     )
-    dry_run: bool = Field(default=False, description="Return the plan and make no call.")
+    dry_run: bool = Field(
+        default=False,
+        description=(
+            "Return the plan and make no call (a selector or sweep still reads). A request "
+            "with where is a dry run unless this is false explicitly."
+        ),
+    )
     api_profile: str | None = Field(
         default=None,
         description=(
@@ -307,7 +345,9 @@ class RequestResult(BaseModel):
     notes: list[str] = Field(default_factory=list)
     resources: list[ResourceTags] = Field(
         default_factory=list,
-        description="Selectors only: per resource, the tags read, removed, protected, absent.",
+        description=(
+            "Selectors and sweeps only: per resource, the tags read, removed, protected, absent."
+        ),
     )
 
     @computed_field  # type: ignore[prop-decorator]

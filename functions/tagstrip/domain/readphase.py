@@ -1,7 +1,8 @@
 """Selectors in two phases: read the resources' tags, then plan the removals from what was read.
 
-`plan_reads` is the plan of a request with a selector: the first read call of each resource
-(or batch of resources), with the request kept in `Plan.selection`. The executor sends those
+`plan_reads` is the plan of a request with a selector or a sweep (``where``): the first read
+call of each resource (or batch of resources), or the tag-index query of a sweep, with the
+request kept in `Plan.selection`. The executor sends those
 calls (`tagstrip.runtime.reads`), sorts every resource's tags with `decide`, and hands what
 is left to remove to `plan_writes`, which asks the provider spec for the write calls: its
 per-call limits and value rules apply as for explicit tags, and a resource where nothing
@@ -14,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tagstrip.domain.errors import ProviderError
-from tagstrip.domain.models import CallResult, Plan, PlannedCall, ResourceTags, Selector, Tag
+from tagstrip.domain.models import CallResult, Plan, PlannedCall, ResourceTags, Tag
 from tagstrip.domain.models import TagRemovalRequest as Request
 from tagstrip.domain.rules import ProviderSpec
 from tagstrip.domain.selection import describe
+from tagstrip.domain.sweep import describe_where, named_tags
 
 __all__ = ["Exchange", "TagPage", "plan_reads", "plan_writes", "unexpected_answer"]
 
@@ -43,16 +45,16 @@ Exchange = Callable[[PlannedCall], tuple[CallResult, TagPage | None]]
 
 
 def plan_reads(spec: ProviderSpec, request: Request) -> Plan:
-    """The read phase of a request with a selector; its writes are planned by `resolve`."""
-    what = describe(_selector(request))
-    if request.tags:
-        what += f", and {', '.join(map(str, dict.fromkeys(request.tags)))}"
+    """The read phase of a request with a selector or a sweep; its writes are planned by
+    `resolve`."""
     notes = [
         "the tags are read first: only tags the resource carries are removed, explicit "
         "tags it lacks are reported absent, and nothing is written where nothing matches",
         "the vendor's reserved or system tags are never removed",
     ]
-    summary = f"read the tags of {_targets(request)}, then remove those {what}"
+    if request.where is not None:
+        notes.insert(0, "the resources are what the vendor's tag index lists, read page by page")
+    summary = f"read the tags of {_targets(request)}, then remove {_what(request)}"
     plan = spec.make_plan(request, spec.read_calls(request), summary=summary, notes=notes)
     return plan.model_copy(update={"selection": request})
 
@@ -72,7 +74,7 @@ def plan_writes(
         for tags, ids in groups.items()
     ]
     removing = sum(len(view.remove) for view in views)
-    summary = f"remove {removing} tag(s) {describe(_selector(request))} from {_targets(request)}"
+    summary = f"remove {removing} tag(s): {_what(request)}, from {_targets(request)}"
     return reads.model_copy(
         update={
             "summary": summary,
@@ -85,13 +87,19 @@ def plan_writes(
     )
 
 
-def _selector(request: Request) -> Selector:
+def _what(request: Request) -> str:
+    """Which tags the request removes, in plain words."""
+    named = ", ".join(map(str, dict.fromkeys(named_tags(request))))
     if request.selector is None:
-        raise ValueError("a request with a selector is needed here")
-    return request.selector
+        return named
+    what = f"those {describe(request.selector)}"
+    return f"{what}, and {named}" if named else what
 
 
 def _targets(request: Request) -> str:
+    if request.where is not None:
+        where = f" in {request.region}" if request.region else ""
+        return describe_where(request.where) + where
     if not request.resource_ids:
         return "the whole account"
     where = f" in {request.region}" if request.region else ""

@@ -30,14 +30,17 @@ from tagstrip.domain.models import (
     TagRemovalRequest,
 )
 from tagstrip.domain.selection import check_selector
+from tagstrip.domain.sweep import check_where
 
 __all__ = [
     "OPTIONAL_FIELDS",
     "RESOURCE_ID_PATTERN",
     "AccessKeyVariables",
+    "PlatformKeys",
     "ProviderApi",
     "ProviderSpec",
     "Vendor",
+    "VendorOption",
     "check_charset",
     "check_length",
     "check_region",
@@ -82,6 +85,8 @@ class ProviderSpec(ABC):
     accepts: ClassVar[frozenset[str]]
     #: Whether calls act on the listed resources or on the whole account.
     scope: ClassVar[Literal["resources", "account"]] = "resources"
+    #: Whether the API has a tag index that a sweep (``where``) queries for its resources.
+    sweeps: ClassVar[bool] = False
 
     def profile(self, request: TagRemovalRequest) -> str:
         return request.api_profile or self.profiles[0]
@@ -132,6 +137,7 @@ class ProviderSpec(ABC):
                 )
             )
             return errors
+        errors += check_where(request, sweeps=self.sweeps, provider=self.name)
         return errors + self.check_provider_rules(request) + check_selector(request)
 
     def _check_fields_apply(self, request: TagRemovalRequest) -> list[FieldError]:
@@ -169,7 +175,13 @@ class ProviderSpec(ABC):
 
     @abstractmethod
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
-        """The read calls (first pages) that fetch the current tags of what `request` names."""
+        """The read calls (first pages) that fetch the current tags of what `request` names,
+        or for a sweep, the tag-index queries that find the resources carrying its tag."""
+
+    def swept(self, request: TagRemovalRequest, resource_id: str) -> bool:
+        """Whether a resource the tag index returned for a sweep is one it acts on (a filter
+        the index itself lacks, such as resource types)."""
+        return True
 
     def protected(self, tag: Tag) -> bool:
         """Whether `tag` is one of the vendor's reserved or system tags, never removed."""
@@ -330,6 +342,33 @@ class AccessKeyVariables:
 
 
 @dataclass(frozen=True)
+class VendorOption:
+    """A setting of the vendor's own (a signature version, a platform's key switch): a
+    `Settings` field named `name`, read from `variable`, which its client or the platform
+    key handling reads back; declared here so that the runtime names no vendor."""
+
+    name: str
+    variable: str
+    default: str | bool
+    description: str
+    #: The values a text option takes; none for a switch (true or false).
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlatformKeys:
+    """The temporary keys a function platform passes with each call of the function (its
+    agency's or role's, least privilege), signing the vendor's calls instead of the configured
+    access key while `switch` is on and all three came."""
+
+    switch: VendorOption
+    #: The request headers carrying the key id, the secret key and the token.
+    headers: tuple[str, str, str]
+    #: The methods of the Python handler's context returning them, in the same order.
+    context_getters: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
 class ProviderApi:
     """One provider API: its rules, where its client lives, and where it is reached."""
 
@@ -357,3 +396,13 @@ class Vendor:
     #: The variable holding the account id that calls of the vendor's global services name
     #: (Huawei: the domain id, sent as ``X-Domain-Id``); None if no API needs one.
     account_variable: str | None = None
+    #: Settings of the vendor's own, beyond its keys and endpoints.
+    options: tuple[VendorOption, ...] = ()
+    #: The keys a function platform of the vendor passes per call, if it does.
+    platform_keys: PlatformKeys | None = None
+
+    @property
+    def every_option(self) -> tuple[VendorOption, ...]:
+        """Its options, the switch of its platform keys included."""
+        switch = () if self.platform_keys is None else (self.platform_keys.switch,)
+        return self.options + switch

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from tagstrip.domain.errors import FieldError
 from tagstrip.domain.models import ResourceTags, Selector, Tag, TagRemovalRequest
 from tagstrip.domain.patterns import compile_glob, compile_regex
+from tagstrip.domain.sweep import named_tags
 
 __all__ = ["Matcher", "check_selector", "decide", "describe"]
 
@@ -81,20 +82,25 @@ def decide(
     current: Sequence[Tag],
     protected: Callable[[Tag], bool],
 ) -> ResourceTags:
-    """What becomes of each tag `current` holds, for a request with a selector."""
+    """What becomes of each tag `current` holds, for a request with a selector or a sweep
+    (whose named tags default to the tag it sweeps for)."""
     selector = request.selector
-    if selector is None:
-        raise ValueError("decide() needs a request with a selector")
-    matcher = Matcher.of(selector)
-    explicit = list(dict.fromkeys(request.tags))
+    if selector is None and request.where is None:
+        raise ValueError("decide() needs a request with a selector or a sweep")
+    matcher = None if selector is None else Matcher.of(selector)
+    keep = [] if selector is None else selector.keep
+    explicit = list(dict.fromkeys(named_tags(request)))
     guarded = [tag for tag in current if protected(tag)]
-    kept = [tag for tag in current if tag.key in selector.keep and tag not in guarded]
+    kept = [tag for tag in current if tag.key in keep and tag not in guarded]
     remove = [
         tag
         for tag in current
         if tag not in guarded
         and tag not in kept
-        and (matcher.matches(tag) or any(_names(wanted, tag) for wanted in explicit))
+        and (
+            (matcher is not None and matcher.matches(tag))
+            or any(_names(wanted, tag) for wanted in explicit)
+        )
     ]
     absent = [wanted for wanted in explicit if not any(_names(wanted, tag) for tag in current)]
     return ResourceTags(

@@ -173,6 +173,9 @@ class Validation:
         )
         if errors:
             raise InvalidRequest(errors)
+        if request.where is not None and "dry_run" not in request.model_fields_set:
+            # A sweep acts on resources nobody listed: it shows what it found unless told.
+            return request.model_copy(update={"dry_run": True})
         return request
 
     def batch(self, payload: object) -> list[TagRemovalRequest]:
@@ -209,8 +212,11 @@ class Validation:
         """The calls `plan` plans for a validated request, counted without planning.
 
         A selector's writes depend on what its reads find, so it counts one call per resource
-        it reads (at least one): never fewer than its reads.
+        it reads (at least one): never fewer than its reads. A sweep counts its first index
+        page; its further pages and its writes are held to what the delivery has left.
         """
+        if request.where is not None:
+            return 1
         if request.selector is None:
             return self.specs[request.provider].count_calls(request)
         return max(1, len(request.resource_ids))
@@ -230,10 +236,13 @@ class Validation:
     def plan(self, request: TagRemovalRequest) -> Plan:
         """The fewest calls that carry out a validated request under its API's limits.
 
-        With a selector, the calls are the reads; the executor plans the writes from them.
+        With a selector or a sweep, the calls are the reads; the executor plans the writes
+        from them.
         """
         spec = self.specs[request.provider]
-        return spec.plan(request) if request.selector is None else plan_reads(spec, request)
+        if request.selector is None and request.where is None:
+            return spec.plan(request)
+        return plan_reads(spec, request)
 
     def _account_scope(
         self, spec: ProviderSpec, request: TagRemovalRequest, *, native: bool

@@ -17,7 +17,7 @@ from typing import Any
 
 from tagstrip.handlers import flows
 from tagstrip.handlers.http import HEALTH_PATHS, Answer, HttpProblem, guarded, health
-from tagstrip.runtime.settings import FUNCTIONGRAPH_HEADERS
+from tagstrip.runtime.settings import PLATFORM_KEYS
 
 __all__ = ["handle"]
 
@@ -26,23 +26,22 @@ def handle(event: Any, context: Any = None) -> Any:
     """The webhook's proxy answer for an HTTP-trigger event; else the delivery's reports."""
     if _is_http_trigger(event):
         return _http(event).proxy()
-    reports = flows.deliver(event, platform_keys=_functiongraph_keys(context))
+    reports = flows.deliver(event, platform_keys=_platform_keys(context))
     flows.raise_if_transient(reports)
     return {"events": [report.to_dict() for report in reports]}
 
 
-#: FunctionGraph's Python context hands over the agency's temporary keys through these
-#: methods, in the order of the headers its HTTP functions carry them in.
-_FUNCTIONGRAPH_GETTERS = ("getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken")
-
-
-def _functiongraph_keys(context: Any) -> dict[str, str]:
+def _platform_keys(context: Any) -> dict[str, str]:
+    """The temporary keys a platform's Python context hands over (FunctionGraph's agency
+    keys), under the headers its HTTP functions carry them in, as `for_request` reads them."""
     keys = {}
-    for header, method in zip(FUNCTIONGRAPH_HEADERS, _FUNCTIONGRAPH_GETTERS, strict=True):
-        getter = getattr(context, method, None)
-        value = getter() if callable(getter) else None
-        if isinstance(value, str):
-            keys[header] = value
+    for _, platform in PLATFORM_KEYS:
+        getters = zip(platform.headers, platform.context_getters, strict=True)
+        for header, method in getters:
+            getter = getattr(context, method, None)
+            value = getter() if callable(getter) else None
+            if isinstance(value, str):
+                keys[header] = value
     return keys
 
 

@@ -79,8 +79,8 @@ def execute(
     reads: list[CallResult] = []
     if plan.selection is not None:  # read first (even in a dry run), then plan the writes
         spec = spec_for(plan.provider)
-        plan, reads = resolve(plan, spec, runner.exchange, settings.concurrency)
         allowed = settings.max_calls if allowance is None else allowance
+        plan, reads = resolve(plan, spec, runner.exchange, settings.concurrency, allowed)
         if len(reads) + len(plan.calls) > allowed:
             return _request_result(plan, reads + _over_budget(plan, len(reads), allowed))
     writes = _not_sent(plan) if plan.dry_run else _send_all(plan, runner, settings.concurrency)

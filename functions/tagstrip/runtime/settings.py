@@ -4,8 +4,11 @@ Every variable tagstrip reads is a field here. Credentials and endpoint override
 the variables each vendor package declares (`tagstrip.providers`); everything else is a
 ``TAGSTRIP_*`` variable with a sane default. `get_settings()` reads once and caches (a
 warm function keeps its settings); `reset_settings()` makes the next call read again.
-A bad value is a `ConfigurationError` naming the variable, raised where the handler can
-report it, never at import time. Secrets are `SecretStr` and never printed.
+A bad value is a `ConfigurationError` naming the variable, raised when the settings are read
+(functions/main.py and `tagstrip serve` read them at start), never by importing this module.
+The vendors' own options (`VendorOption`) and the keys their function platforms pass per call
+(`PlatformKeys`) are declared by the vendor packages too: no vendor is named here. Secrets
+are `SecretStr` and never printed.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, c
 
 from tagstrip.domain.errors import ConfigurationError
 from tagstrip.domain.models import ProviderName
-from tagstrip.domain.rules import Vendor
+from tagstrip.domain.rules import PlatformKeys, Vendor, VendorOption
 from tagstrip.providers import APIS, VENDORS, vendor_of
 from tagstrip.runtime.logging import configured_secret_forms
 
 __all__ = [
-    "FUNCTIONGRAPH_HEADERS",
+    "PLATFORM_KEYS",
     "SECRET_VARIABLES",
     "AccessKey",
     "Settings",
@@ -36,11 +39,9 @@ __all__ = [
 ]
 
 _PREFIX = "TAGSTRIP_"
-#: FunctionGraph's request headers carrying the agency's temporary AK, SK and token.
-FUNCTIONGRAPH_HEADERS = (
-    "x-cff-security-access-key",
-    "x-cff-security-secret-key",
-    "x-cff-security-token",
+#: The keys function platforms pass per call, with the vendor whose calls they sign.
+PLATFORM_KEYS: tuple[tuple[Vendor, PlatformKeys], ...] = tuple(
+    (vendor, vendor.platform_keys) for vendor in VENDORS if vendor.platform_keys is not None
 )
 #: An endpoint override is a base URL such as ``http://127.0.0.1:8080``.
 _URL = r"^https?://[^/?#\s]+/?$"
@@ -69,6 +70,13 @@ def _endpoint_field(provider: ProviderName) -> str:
     return f"{provider.replace('-', '_')}_endpoint"
 
 
+def _option_field(option: VendorOption) -> tuple[Any, Any]:
+    """A vendor option as a field: one of its choices, or a switch."""
+    kind = Literal[option.choices] if option.choices else bool
+    field = Field(option.default, description=option.description, validation_alias=option.variable)
+    return kind, field
+
+
 def _vendor_fields() -> dict[str, Any]:
     """A field for every variable a vendor package declares, typed as it declares it."""
     fields: dict[str, Any] = {}
@@ -83,6 +91,8 @@ def _vendor_fields() -> dict[str, Any]:
     for api in APIS.values():
         endpoint = Field(None, pattern=_URL, validation_alias=api.endpoint_variable)
         fields[_endpoint_field(api.name)] = (str | None, endpoint)
+    for vendor in VENDORS:
+        fields |= {option.name: _option_field(option) for option in vendor.every_option}
     return fields
 
 
@@ -99,11 +109,6 @@ class Settings(_VendorSettings):
     the vendors' credential and endpoint fields come from their packages' declarations."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=False)
-
-    aliyun_signature: Literal["ACS3-HMAC-SHA256", "HMAC-SHA1"] = Field(
-        "ACS3-HMAC-SHA256",
-        description="ACS3 (V3) is what the vendor recommends; HMAC-SHA1 is RPC signature v1.",
-    )
 
     connect_timeout: float = Field(5.0, gt=0, description="Seconds to open a connection.")
     read_timeout: float = Field(15.0, gt=0, description="Seconds to wait for each response.")
@@ -132,14 +137,6 @@ class Settings(_VendorSettings):
         description=(
             "Carry out requests that remove tags from the whole account (baidu-tag); "
             "off, they are refused unless they are dry runs."
-        ),
-    )
-    functiongraph_keys: bool = Field(
-        False,
-        description=(
-            "Sign huawei-ecs calls with the temporary keys FunctionGraph passes on each request "
-            "(X-CFF-Security-* headers, its 'Include Keys' setting): the function agency's "
-            "least-privilege credentials instead of HUAWEICLOUD_SDK_AK/SK."
         ),
     )
     rules: str | None = Field(
@@ -206,23 +203,29 @@ class Settings(_VendorSettings):
             raise ConfigurationError(message, variable=variable)
         return value
 
+    def option(self, option: VendorOption) -> str | bool:
+        """The value of a vendor's own option."""
+        value: str | bool = getattr(self, option.name)
+        return value
+
     def for_request(self, headers: Mapping[str, str]) -> Settings:
-        """These settings, signing Huawei calls with the agency keys FunctionGraph sent on
-        this request, when `functiongraph_keys` is on and all three headers are there."""
-        if not self.functiongraph_keys:
+        """These settings, signing a vendor's calls with the keys its function platform sent
+        on this request, when the platform's switch is on and all three headers are there."""
+        platforms = [(vendor, keys) for vendor, keys in PLATFORM_KEYS if self.option(keys.switch)]
+        if not platforms:
             return self
         lowered = {name.lower(): value.strip() for name, value in headers.items()}
-        key_id, secret, token = (lowered.get(name, "") for name in FUNCTIONGRAPH_HEADERS)
-        if not (key_id and secret and token):
-            return self
-        id_field, secret_field, token_field = _key_fields(vendor_of("huawei-ecs"))
-        return self.model_copy(
-            update={
-                id_field: key_id,
-                secret_field: SecretStr(secret),
-                token_field: SecretStr(token),
-            }
-        )
+        update: dict[str, Any] = {}
+        for vendor, keys in platforms:
+            key_id, secret, token = (lowered.get(name, "") for name in keys.headers)
+            if key_id and secret and token:
+                id_field, secret_field, token_field = _key_fields(vendor)
+                update |= {
+                    id_field: key_id,
+                    secret_field: SecretStr(secret),
+                    token_field: SecretStr(token),
+                }
+        return self.model_copy(update=update) if update else self
 
     def secret_values(self) -> tuple[str, ...]:
         """Every secret and token set, so that text echoed by a provider can be scrubbed."""

@@ -1,11 +1,10 @@
-"""``tagstrip invoke``, ``replay`` and ``demo``: run events on a laptop.
+"""``tagstrip replay`` and ``demo``: run events on a laptop (``invoke``: harness/invoke.py).
 
-`invoke` runs one event in this process through the same adapters, core and executor as the
-functions (the webhook's signature check aside: a local file needs none). `replay` sends
-events through the real functions-framework app, or to deployed functions; in process it
-sets up what the samples need and the shell left unset (so a fresh shell replays events/
-as it is). `demo` replays a folder against the embedded fake cloud, seeded from the folder's
-fixtures/seed.json when it has one, and shows the table and the tags before and after.
+`replay` sends events through the real functions-framework app, or to deployed functions;
+in process it sets up what the samples need and the shell left unset (so a fresh shell
+replays events/ as it is). `demo` replays a folder against the embedded fake cloud, seeded
+from the folder's fixtures/seed.json when it has one, and shows the table and the tags
+before and after.
 """
 
 from __future__ import annotations
@@ -23,11 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import yaml
 from pydantic import ValidationError
 
-from tagstrip.cli import ACCOUNT_SCOPE, UsageError, adapt_event, environment
-from tagstrip.domain import pipeline
-from tagstrip.domain.errors import printable
-from tagstrip.domain.outcomes import Accepted, Report
-from tagstrip.runtime.wiring import wiring
+from tagstrip.cli import ACCOUNT_SCOPE, UsageError, environment
 from tagstrip_testkit.harness.events import SEED_DIRECTORY, Kind, SampleEvent, find_events
 from tagstrip_testkit.harness.replay import (
     TARGETS,
@@ -52,7 +47,6 @@ __all__ = [
     "EXIT_OK",
     "demo",
     "environment",
-    "invoke",
     "read_seed",
     "replay_command",
 ]
@@ -62,20 +56,6 @@ _SEED_FILE = Path(SEED_DIRECTORY) / "seed.json"
 _RULES_FILE = "rules.yaml"
 _PRESETS = "preset:jira,preset:servicenow"
 _MAPPING_FILE = "mapping-cmdb.yaml"
-
-
-def invoke(event: Any, *, dry_run: bool, out: TextIO, err: TextIO) -> int:
-    """Exit 0 when every call succeeded or was skipped, 1 when any failed, 2 when invalid."""
-    outcomes = adapt_event(event, dry_run=dry_run)
-    reports = pipeline.carry_out([_dry(o) if dry_run else o for o in outcomes], wiring())
-    out.write(json.dumps([report.to_dict() for report in reports], indent=2) + "\n")
-    rejected = [r for r in reports if r.outcome == "rejected"]
-    for report in rejected:
-        err.write(f"event {report.event_id or '(no id)'} is invalid\n")
-        err.writelines(f"  {printable(e['path'] + ': ' + e['message'])}\n" for e in report.errors)
-    if rejected:
-        return EXIT_INVALID
-    return EXIT_FAILED if any(_failed(report) for report in reports) else EXIT_OK
 
 
 def demo(events_dir: Path, out: TextIO, err: TextIO, *, seed: Path | None = None) -> int:
@@ -239,17 +219,6 @@ def _quiet() -> Iterator[None]:
         yield
     finally:
         logging.disable(logging.NOTSET)
-
-
-def _dry(outcome: pipeline.Admitted) -> pipeline.Admitted:
-    if not isinstance(outcome, Accepted):
-        return outcome
-    requests = tuple(r.model_copy(update={"dry_run": True}) for r in outcome.requests)
-    return Accepted(outcome.source, outcome.event_id, requests, outcome.matched)
-
-
-def _failed(report: Report) -> bool:
-    return any(call.outcome == "failed" for result in report.results for call in result.calls)
 
 
 def _removed_tags(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Literal
 
-from tagstrip.domain.rules import AccessKeyVariables, ProviderApi, Vendor
+from tagstrip.domain.rules import AccessKeyVariables, ProviderApi, Vendor, VendorOption
 from tagstrip.providers.aliyun.ecs import AliyunEcs
 from tagstrip.providers.aliyun.redis import AliyunRedis
 from tagstrip.providers.aliyun.tag import AliyunTag
 
-__all__ = ["VENDOR", "AliyunProvider", "default_endpoint"]
+__all__ = ["SIGNATURE", "VENDOR", "AliyunProvider", "default_endpoint"]
 
 AliyunProvider = Literal["aliyun-ecs", "aliyun-redis", "aliyun-tag"]
 
@@ -60,6 +60,14 @@ def default_endpoint(provider: AliyunProvider, region: str | None) -> str:
 
 
 _CLIENT = "tagstrip.providers.aliyun.client:AliyunClient"
+#: How the client signs: V3, or RPC signature v1 for what still needs it.
+SIGNATURE = VendorOption(
+    "aliyun_signature",
+    "TAGSTRIP_ALIYUN_SIGNATURE",
+    "ACS3-HMAC-SHA256",
+    "ACS3 (V3) is what the vendor recommends; HMAC-SHA1 is RPC signature v1.",
+    choices=("ACS3-HMAC-SHA256", "HMAC-SHA1"),
+)
 VENDOR = Vendor(
     "aliyun",
     AccessKeyVariables(
@@ -87,4 +95,5 @@ VENDOR = Vendor(
             partial(default_endpoint, "aliyun-tag"),
         ),
     ),
+    options=(SIGNATURE,),
 )

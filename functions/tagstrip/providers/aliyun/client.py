@@ -15,7 +15,7 @@ import httpx
 
 from tagstrip.domain.models import PlannedCall, Tag
 from tagstrip.domain.readphase import TagPage, unexpected_answer
-from tagstrip.providers.aliyun import AliyunProvider, default_endpoint
+from tagstrip.providers.aliyun import SIGNATURE, AliyunProvider, default_endpoint
 from tagstrip.providers.aliyun.errors import (
     GONE_CODES,
     is_retryable_code,
@@ -38,7 +38,7 @@ class AliyunClient:
     def __init__(self, provider: AliyunProvider, settings: Settings) -> None:
         key = settings.access_key(provider)
         self.provider = provider
-        self._rpc_v1 = settings.aliyun_signature == "HMAC-SHA1"
+        self._rpc_v1 = settings.option(SIGNATURE) == "HMAC-SHA1"
         flow = RpcV1Auth if self._rpc_v1 else Acs3Auth
         self.auth: httpx.Auth = flow(key.access_key_id, key.secret.get_secret_value(), key.token)
         self._endpoint = settings.endpoint(provider)
@@ -135,7 +135,7 @@ def _tag_api_page(call: PlannedCall, body: Any) -> TagPage:
 def _sent_arn(call: PlannedCall, answered: str) -> str:
     """The ARN as the call sent it: the service may answer with the ``*`` region or
     account of a sent ARN filled in."""
-    if answered in call.resource_ids:
+    if answered in call.resource_ids or not call.resource_ids:  # a sweep names none
         return answered
     arn = Arn.parse(answered)
     for sent in call.resource_ids:

@@ -11,6 +11,7 @@ resources it could not untag in ``FailedResources``, each with its own code.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ _NATIVE_NAMES = re.compile(
 _RESOURCE_PARAM = re.compile(r"ResourceARN\.(?P<n>\d+)")
 _KEY_PARAM = re.compile(r"TagKey\.(?P<n>\d+)")
 _FORMAT_ERROR = "InvalidResourceARN.FormatError"
+_PRODUCT_TYPE = re.compile(r"[a-z][a-z0-9-]{0,63}:[A-Za-z][A-Za-z0-9_-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class AliyunTag(ProviderSpec):
     name: ClassVar[ProviderName] = "aliyun-tag"
     profiles = ("untag-resources",)
     accepts = frozenset({"region", "resource_ids"})
+    sweeps = True
 
     def why_not_applicable(self, field: str) -> str:
         if field == "remove_all":
@@ -108,9 +111,15 @@ class AliyunTag(ProviderSpec):
         return "remove it"
 
     def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
+        if request.where is not None:
+            return _check_sweep(request) + self._check_keys(request)
         errors = [] if request.region is None else check_region(request.region)
         errors += _check_arns(request.resource_ids, request.region)
-        if not request.tags and request.selector is None:
+        return errors + self._check_keys(request)
+
+    def _check_keys(self, request: TagRemovalRequest) -> list[FieldError]:
+        errors = []
+        if not request.tags and request.selector is None and request.where is None:
             message = (
                 "give the tag keys to remove, or a selector (the Tag API has no All flag: "
                 "the resources' tags are then read first)"
@@ -153,12 +162,29 @@ class AliyunTag(ProviderSpec):
         return sum(cover_size(len(group), keys, _LIMITS) for group in _by_region(request).values())
 
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
-        """``ListTagResources`` of up to 50 ARNs a call, per region; pages follow NextToken."""
+        """``ListTagResources`` of up to 50 ARNs a call, per region; pages follow NextToken.
+        A sweep's is one query of the region by its ``Tags`` filter (a JSON object)."""
+        if request.where is not None:
+            region = request.region or ""
+            call = self._call(request, region, "ListTagResources", [], [])
+            tag = request.where.tag
+            params = {
+                **call.params,
+                "Tags": json.dumps({tag.key: tag.value or ""}, ensure_ascii=False),
+            }
+            return [call.model_copy(update={"params": params})]
         return [
             self._call(request, region, "ListTagResources", chunk, [])
             for region, group in _by_region(request).items()
             for chunk in chunked(group, LIST_RESOURCES_PER_CALL)
         ]
+
+    def swept(self, request: TagRemovalRequest, resource_id: str) -> bool:
+        """``ListTagResources`` has no resource-type filter: the ARN's ``product:type`` is
+        compared with ``where.resource_types`` here."""
+        kinds = request.where.resource_types if request.where else []
+        arn = Arn.parse(resource_id)
+        return not kinds or (arn is not None and f"{arn.product}:{arn.type}" in kinds)
 
     def protected(self, tag: Tag) -> bool:
         return is_reserved(tag)
@@ -223,6 +249,31 @@ class AliyunTag(ProviderSpec):
             resource_ids=arns,
             tags=keys,
         )
+
+
+def _check_sweep(request: TagRemovalRequest) -> list[FieldError]:
+    """A sweep queries one region's index by key and value (the ``Tags`` filter matches
+    both), for resource types named as in the ARN."""
+    where = request.where
+    if where is None:
+        return []
+    errors = check_region(request.region, provider_code="MissingParameter.RegionId")
+    if where.tag.value is None:
+        message = (
+            "the Tag API's index (ListTagResources Tags) matches a key and its value: give "
+            'the value ("" for an empty one)'
+        )
+        errors.append(FieldError(("where", "tag", "value"), message, "missing"))
+    errors += [
+        FieldError(
+            ("where", "resource_types", index),
+            f"{kind!r} is not a product:type as in an ARN (ecs:instance, oss:bucket)",
+            "invalid_resource_type",
+        )
+        for index, kind in enumerate(where.resource_types)
+        if not _PRODUCT_TYPE.fullmatch(kind)
+    ]
+    return errors
 
 
 def _check_arns(arns: Sequence[str], region: str | None) -> list[FieldError]:

@@ -5,11 +5,17 @@
 
 from __future__ import annotations
 
-from tagstrip.domain.rules import AccessKeyVariables, ProviderApi, Vendor
+from tagstrip.domain.rules import (
+    AccessKeyVariables,
+    PlatformKeys,
+    ProviderApi,
+    Vendor,
+    VendorOption,
+)
 from tagstrip.providers.huawei.ecs import HuaweiEcs
 from tagstrip.providers.huawei.tms import HuaweiTms
 
-__all__ = ["VENDOR", "default_endpoint", "tms_endpoint"]
+__all__ = ["FUNCTIONGRAPH_KEYS", "VENDOR", "default_endpoint", "tms_endpoint"]
 
 
 def default_endpoint(region: str | None) -> str:
@@ -22,6 +28,20 @@ def tms_endpoint(region: str | None) -> str:
     return "https://tms.myhuaweicloud.com"
 
 
+#: FunctionGraph's agency keys: its HTTP functions get them in these headers with "Include
+#: Keys" on, its Python handlers from these context methods.
+FUNCTIONGRAPH_KEYS = PlatformKeys(
+    VendorOption(
+        "functiongraph_keys",
+        "TAGSTRIP_FUNCTIONGRAPH_KEYS",
+        False,
+        "Sign huawei-ecs calls with the temporary keys FunctionGraph passes on each request "
+        "(X-CFF-Security-* headers, its 'Include Keys' setting): the function agency's "
+        "least-privilege credentials instead of HUAWEICLOUD_SDK_AK/SK.",
+    ),
+    ("x-cff-security-access-key", "x-cff-security-secret-key", "x-cff-security-token"),
+    ("getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken"),
+)
 VENDOR = Vendor(
     "huawei",
     AccessKeyVariables(
@@ -43,4 +63,5 @@ VENDOR = Vendor(
     ),
     # The SDK's own variable for the account (domain) id that global services need.
     account_variable="HUAWEICLOUD_SDK_DOMAIN_ID",
+    platform_keys=FUNCTIONGRAPH_KEYS,
 )
