@@ -17,7 +17,8 @@ resource "huaweicloud_identity_role" "ecs_tags" {
 # huawei-tms (the Tag Management Service) is a global service: its right is granted on the
 # account (domain_roles), in a global ("AX") role. tms:resourceTags:delete is the right its
 # DeleteResourceTag API names; tagstrip reads tags through TMS only for selectors, which the
-# same right does not cover (tms:resourceTags:list; add it when selectors are used). Whether
+# same right does not cover (tms:resourceTags:list; add it when selectors are used). Sweeps
+# (where) query the tag index (ListResource), authorised by tms:resources:list. Whether
 # TMS also checks each target service's own tag right is not documented: add those rights
 # (e.g. evs:volumes:..., vpc:...) to the project role for the services you untag.
 resource "huaweicloud_identity_role" "tms_tags" {
@@ -28,7 +29,7 @@ resource "huaweicloud_identity_role" "tms_tags" {
     Version = "1.1"
     Statement = [{
       Effect = "Allow"
-      Action = ["tms:resourceTags:delete"]
+      Action = ["tms:resourceTags:delete", "tms:resources:list"]
     }]
   })
 }

@@ -79,7 +79,10 @@ def test_huawei_execution_agency_has_only_tag_rights() -> None:
     assert re.findall(r'"(\w+:[\w:]+)"', roles["ecs_tags"]["policy"]) == [
         "ecs:cloudServers:batchSetServerTags"
     ]
-    assert re.findall(r'"(\w+:[\w:]+)"', roles["tms_tags"]["policy"]) == ["tms:resourceTags:delete"]
+    assert re.findall(r'"(\w+:[\w:]+)"', roles["tms_tags"]["policy"]) == [
+        "tms:resourceTags:delete",
+        "tms:resources:list",
+    ]
     assert (roles["ecs_tags"]["type"], roles["tms_tags"]["type"]) == ("XA", "AX")
     execution = resources(HUAWEI, "huaweicloud_identity_agency")["execution"]
     assert execution["delegated_service_name"] == "op_svc_cff"

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from tagstrip.domain.errors import InvalidRequest
-from tagstrip.domain.models import Plan
-from tagstrip.providers.baidu.tag_resource import RESOURCES_PER_CALL
+from tagstrip.domain.models import Plan, Tag
+from tagstrip.providers.baidu.tag_resource import RESOURCES_PER_CALL, BaiduTagResource
 from tagstrip.runtime.wiring import validation
 from tests.unit.helpers import error_at, errors_of, plan_of
 
@@ -181,3 +181,31 @@ def test_native_body_mistakes_are_located() -> None:
         ("resources.2", "model_type"),
     }
     assert error_at({**NATIVE, "resources": []}, "resources").type == "list_type"
+
+
+SWEEP: dict[str, Any] = {
+    "provider": "baidu-tag-resource",
+    "region": "bj",
+    "where": {"tag": {"key": "tmp-campaign"}, "resource_types": ["CDS"]},
+}
+
+
+def test_a_sweep_is_one_index_query_by_key_in_the_region() -> None:
+    [call] = validation().plan(validation().request(SWEEP)).calls
+    assert (call.kind, call.path, call.resource_ids) == ("read", "/v1/tag/tagResources", [])
+    assert call.params == {"tagKey": "tmp-campaign", "region": "bj", "resourceType": "CDS"}
+
+
+def test_a_sweeps_writes_group_the_found_resources_by_service_type_and_region() -> None:
+    found = ["BCC:bj:i-1", "CDS:bj:v-1", "BCC:bj:i-2"]
+    request = (
+        validation()
+        .request(SWEEP)
+        .model_copy(update={"tags": [Tag(key="tmp-campaign", value="x")], "resource_ids": found})
+    )
+    calls = BaiduTagResource().plan(request).calls
+    assert [(c.body or {})["serviceType"] for c in calls] == ["BCC", "CDS"]
+    assert [c.resource_ids for c in calls] == [["BCC:bj:i-1", "BCC:bj:i-2"], ["CDS:bj:v-1"]]
+    assert (calls[1].body or {})["resources"] == [
+        {"resourceId": "v-1", "serviceType": "CDS", "region": "bj"}
+    ]

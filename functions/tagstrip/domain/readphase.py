@@ -11,11 +11,18 @@ matches costs no write call at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from tagstrip.domain.errors import ProviderError
-from tagstrip.domain.models import CallResult, Plan, PlannedCall, ResourceTags, Tag
+from tagstrip.domain.models import (
+    CallResult,
+    Plan,
+    PlannedCall,
+    ResourceRef,
+    ResourceTags,
+    Tag,
+)
 from tagstrip.domain.models import TagRemovalRequest as Request
 from tagstrip.domain.rules import ProviderSpec
 from tagstrip.domain.selection import describe
@@ -26,11 +33,13 @@ __all__ = ["Exchange", "TagPage", "plan_reads", "plan_writes", "unexpected_answe
 
 @dataclass(frozen=True)
 class TagPage:
-    """What one read call returned: the tags by resource id (None: the account), and the
-    call that fetches the next page when the vendor said there is one."""
+    """What one read call returned: the tags by resource id (None: the account), the call
+    that fetches the next page when the vendor said there is one, and for a tag index that
+    names each resource's type and project, those (its writes need them)."""
 
     tags: dict[str | None, list[Tag]]
     next_call: PlannedCall | None = None
+    refs: dict[str, ResourceRef] = field(default_factory=dict)
 
 
 def unexpected_answer(call: PlannedCall, status: int, problem: object) -> ProviderError:
@@ -60,17 +69,28 @@ def plan_reads(spec: ProviderSpec, request: Request) -> Plan:
 
 
 def plan_writes(
-    reads: Plan, spec: ProviderSpec, request: Request, views: list[ResourceTags]
+    reads: Plan,
+    spec: ProviderSpec,
+    request: Request,
+    views: list[ResourceTags],
+    refs: Mapping[str, ResourceRef] | None = None,
 ) -> Plan:
     """The writes of a read phase (`views`: what it found): one spec plan per set of
-    resources that lose the same tags, merged into one plan."""
+    resources that lose the same tags, merged into one plan. `refs`: the types and projects
+    a sweep's index gave, passed on as the writes' `resources`."""
+    refs = refs or {}
     groups: dict[tuple[Tag, ...], list[str]] = {}
     for view in views:
         if view.remove:
             tags = tuple(dict.fromkeys(spec.removal_tag(request, tag) for tag in view.remove))
             groups.setdefault(tags, []).extend([view.resource_id] if view.resource_id else [])
     plans = [
-        spec.plan(request.model_copy(update={"tags": list(tags), "resource_ids": ids}))
+        spec.plan(
+            request.model_copy(
+                update={"tags": list(tags), "resource_ids": ids}
+                | ({"resources": [refs[rid] for rid in ids if rid in refs]} if refs else {})
+            )
+        )
         for tags, ids in groups.items()
     ]
     removing = sum(len(view.remove) for view in views)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tagstrip.domain import readphase
-from tagstrip.domain.models import CallResult, Plan, PlannedCall, Tag
+from tagstrip.domain.models import CallResult, Plan, PlannedCall, ResourceRef, Tag
 from tagstrip.domain.readphase import Exchange
 from tagstrip.domain.rules import ProviderSpec
 from tagstrip.domain.selection import decide
@@ -43,15 +43,19 @@ def resolve(
         for owner, tags in chain.found.items()
         if not sweep or (owner is not None and spec.swept(request, owner))
     ]
-    return readphase.plan_writes(plan, spec, request, views), [r for c in chains for r in c.results]
+    refs = {rid: ref for chain in chains for rid, ref in chain.refs.items()}
+    writes = readphase.plan_writes(plan, spec, request, views, refs)
+    return writes, [r for c in chains for r in c.results]
 
 
 @dataclass
 class _Chain:
-    """The pages of one read: every call's result, and the tags of a read that completed."""
+    """The pages of one read: every call's result, and the tags (and the resources' types
+    and projects, where the index names them) of a read that completed."""
 
     results: list[CallResult] = field(default_factory=list)
     found: dict[str | None, list[Tag]] = field(default_factory=dict)
+    refs: dict[str, ResourceRef] = field(default_factory=dict)
 
 
 def _chain(
@@ -63,6 +67,7 @@ def _chain(
     def read() -> _Chain:
         chain = _Chain()
         found: dict[str | None, list[Tag]] = {}
+        refs: dict[str, ResourceRef] = {}
         if not sweep:
             found = {rid: [] for rid in first.resource_ids} or {None: []}
         call: PlannedCall | None = first
@@ -77,8 +82,9 @@ def _chain(
             for owner, tags in page.tags.items():
                 if sweep or owner in found:
                     found.setdefault(owner, []).extend(tags)
+            refs.update(page.refs)
             call = page.next_call
-        chain.found = found
+        chain.found, chain.refs = found, refs
         return chain
 
     return read

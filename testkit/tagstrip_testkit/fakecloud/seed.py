@@ -7,7 +7,8 @@ The same shape is what `FakeCloud.state()` returns, so a state can be saved and 
     aliyun-redis: {list_page_size: 50, resources: [{region, id, tags}]}
     aliyun-tag:   {account_id, list_page_size: 1000, resources: [{arn, tags, failure?}]}
     huawei-ecs:   {tags_per_call: 10, servers: [{project_id, id, tags}]}
-    huawei-tms:   {resources_per_call: 20, resources: [{project_id?, type, id, tags}]}
+    huawei-tms:   {resources_per_call: 20, list_page_size: 200,
+                   resources: [{project_id?, type, id, tags}]}
     baidu:        {tags_per_request: 20, resources_per_request: 20, tags: [{key, value}],
                    resources: [{id, type, region, tags, related}]}
     faults:       [{kind, provider?, resource_id?, times?, status?, seconds?, retry_after?}]
@@ -97,6 +98,9 @@ class TmsResourceSeed(_Model):
 
 class TmsSeed(_Model):
     resources_per_call: int = Field(default=20, ge=1, description="50 per the current docs.")
+    list_page_size: int = Field(
+        default=200, ge=1, le=200, description="The most a ListResource page holds."
+    )
     resources: list[TmsResourceSeed] = Field(default_factory=list)
 
 
@@ -175,6 +179,7 @@ def apply_seed(seed: Seed, backends: Backends, faults: FaultInjector) -> None:
     for server in seed.huawei_ecs.servers:
         backends.huawei_ecs.add_server(server.project_id, server.id, server.tags)
     backends.huawei_tms.resources_per_call = seed.huawei_tms.resources_per_call
+    backends.huawei_tms.list_page_size = seed.huawei_tms.list_page_size
     for tms in seed.huawei_tms.resources:
         backends.huawei_tms.add_resource(tms.project_id, tms.type, tms.id, tms.tags)
     baidu = backends.baidu

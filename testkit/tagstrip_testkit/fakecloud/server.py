@@ -102,6 +102,7 @@ class FakeCloud:
             _Route("POST", re.compile(_SERVER + "/action"), huawei),
             _Route("GET", re.compile(_SERVER), huawei),
             _Route("POST", re.compile(r"/v1\.0/resource-tags/batch-delete"), tms),
+            _Route("POST", re.compile(r"/v1\.0/resource-instances/filter"), tms),
             _Route("GET", re.compile(r"/v2\.0/resources/(?P<resource_id>[^/]+)/tags"), tms),
             _Route("PUT", re.compile(r"/v2/instance/(?P<instance_id>[^/]+)/tag"), baidu),
             _Route("GET", re.compile(r"/v2/instance/(?P<instance_id>[^/]+)"), baidu),

@@ -18,6 +18,7 @@ from tagstrip.domain.readphase import TagPage, unexpected_answer
 from tagstrip.providers.baidu import BaiduProvider, default_endpoint
 from tagstrip.providers.baidu.errors import GONE_CODES, parse_error, request_id_of
 from tagstrip.providers.baidu.signing import BceAuth
+from tagstrip.providers.baidu.tag_resource import resource_ref
 from tagstrip.runtime.calls import ProviderReply, gone_or_raise, http_retry_after
 
 if TYPE_CHECKING:  # the client is handed the settings; the registry imports it by name
@@ -79,15 +80,22 @@ def _tag_page(call: PlannedCall, response: httpx.Response) -> TagPage:
 def _bound_tags(call: PlannedCall, response: httpx.Response) -> TagPage:
     """``GET /v1/tag/tagResources``: ``{"tagResources": [{"tagKey", "tagValue", "resources":
     [{"resourceType", "resourceId", "region"}]}]}``, turned around into each resource's tags.
-    A tag bound to nothing is left out by the service; an untagged resource is not listed."""
+    A tag bound to nothing is left out by the service; an untagged resource is not listed.
+    A sweep's query names no resources: every resource listed is found, named with its
+    service type and region (`resource_ref`)."""
+    sweep = not call.resource_ids
     wanted = set(call.resource_ids)
     found: dict[str | None, list[Tag]] = {rid: [] for rid in call.resource_ids}
     try:
         for entry in response.json()["tagResources"] or []:
             tag = Tag(key=entry["tagKey"], value=entry.get("tagValue") or "")
             for resource in entry["resources"] or []:
-                if resource["resourceId"] in wanted:
-                    found[resource["resourceId"]].append(tag)
+                rid = resource["resourceId"]
+                if sweep:
+                    ref = resource_ref(resource["resourceType"], resource["region"], rid)
+                    found.setdefault(ref, []).append(tag)
+                elif rid in wanted:
+                    found[rid].append(tag)
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise unexpected_answer(call, response.status_code, exc) from exc
     return TagPage(found)

@@ -6,7 +6,10 @@ EIP, BLB, ...): the tag stays defined in the account and on every other resource
 ``baidu-tag``, which deletes it account-wide. Each resource's ``serviceType`` must equal the
 top-level one, so a plan makes one call per tag and per slice of resources. Reads (for a
 selector) use ``GET /v1/tag/tagResources``, every tag of one service type in one region,
-unpaged.
+unpaged. A sweep (``where``) queries the same index by tag key (and value) in the request's
+region, for every service type at once: each resource it finds keeps its service type and
+region (`resource_ref`), which its unbind call needs. The index answers only that key's
+bindings, so a sweep removes tags of that key alone (a selector matches among them).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from tagstrip.domain.rules import (
 )
 from tagstrip.providers.baidu.tag import check_tag_pairs, is_default_tag
 
-__all__ = ["API_VERSION", "RESOURCES_PER_CALL", "BaiduTagResource"]
+__all__ = ["API_VERSION", "RESOURCES_PER_CALL", "BaiduTagResource", "resource_ref"]
 
 API_VERSION = "v1"
 #: Not documented: 20 resources a call is tagstrip's conservative choice, the smallest
@@ -40,12 +43,28 @@ _NATIVE_FIELDS = frozenset({"tagKey", "tagValue", "serviceType", "resources"})
 _RESOURCE_FIELDS = frozenset({"resourceId", "serviceType", "region"})
 
 
+def resource_ref(service_type: str, region: str, resource_id: str) -> str:
+    """How a sweep names a resource it found: ``BCC:bj:i-...``, the service type and region
+    its unbind call must state travelling with its id (neither holds ``:``)."""
+    return f"{service_type}:{region}:{resource_id}"
+
+
+def _split_ref(ref: str) -> tuple[str, str, str]:
+    service_type, region, resource_id = ref.split(":", 2)
+    return service_type, region, resource_id
+
+
 class BaiduTagResource(ProviderSpec):
     name: ClassVar[ProviderName] = "baidu-tag-resource"
     profiles = (API_VERSION,)
     accepts = frozenset({"region", "resource_type", "resource_ids"})
+    sweeps = True
 
     def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
+        if request.where is not None:
+            return _check_sweep(request) + check_tag_pairs(
+                request.tags, "baidu-tag-resource unbinds one key/value pair a call"
+            )
         errors = _check_service_type(request.resource_type)
         errors += _check_region(request.region)
         errors += check_resource_ids(request.resource_ids, what="resource id")
@@ -58,7 +77,7 @@ class BaiduTagResource(ProviderSpec):
 
     def plan(self, request: TagRemovalRequest) -> Plan:
         tags, notes = merge_duplicate_tags(request.tags)
-        service_type = request.resource_type or ""
+        groups = _by_service(request)
         calls = [
             self.make_call(
                 request,
@@ -71,15 +90,16 @@ class BaiduTagResource(ProviderSpec):
                     "tagValue": tag.value,
                     "serviceType": service_type,
                     "resources": [
-                        {"resourceId": rid, "serviceType": service_type, "region": request.region}
-                        for rid in chunk
+                        {"resourceId": ids[name], "serviceType": service_type, "region": region}
+                        for name in chunk
                     ],
                 },
                 resource_ids=chunk,
                 tags=[tag],
             )
             for tag in tags
-            for chunk in chunked(request.resource_ids, RESOURCES_PER_CALL)
+            for (service_type, region), ids in groups.items()
+            for chunk in chunked(list(ids), RESOURCES_PER_CALL)
         ]
         notes += [
             "the service unbinds one tag a call, from up to "
@@ -88,7 +108,9 @@ class BaiduTagResource(ProviderSpec):
             "(baidu-tag deletes a tag from the whole account)",
         ]
         count = len(request.resource_ids)
-        where = f"{count} {service_type} resource(s) in {request.region}"
+        kinds = "/".join(dict.fromkeys(service_type for service_type, _ in groups))
+        regions = ", ".join(dict.fromkeys(region for _, region in groups))
+        where = f"{count} {kinds} resource(s) in {regions}"
         summary = f"unbind {len(tags)} tag(s) from {where} only"
         return self.make_plan(request, calls, summary=summary, notes=notes)
 
@@ -98,7 +120,18 @@ class BaiduTagResource(ProviderSpec):
 
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
         """``GET /v1/tag/tagResources``: every tag bound to a resource of this service type
-        in this region, with its resources (not paged), so one read covers the request."""
+        in this region, with its resources (not paged), so one read covers the request.
+        A sweep's is one query by ``where.tag`` (no value: any value) in the request's region,
+        of its one service type or, with several, of all (sorted out by `swept`): one call
+        however many types are named."""
+        params = {"region": request.region or "", "resourceType": request.resource_type or ""}
+        if request.where is not None:
+            tag, kinds = request.where.tag, request.where.resource_types
+            params = {"tagKey": tag.key, "region": request.region or ""}
+            if tag.value is not None:
+                params["tagValue"] = tag.value
+            if len(kinds) == 1:
+                params["resourceType"] = kinds[0]
         return [
             self.make_call(
                 request,
@@ -107,13 +140,14 @@ class BaiduTagResource(ProviderSpec):
                 api_version=API_VERSION,
                 method="GET",
                 path=f"/{API_VERSION}/tag/tagResources",
-                params={
-                    "region": request.region or "",
-                    "resourceType": request.resource_type or "",
-                },
+                params=params,
                 resource_ids=request.resource_ids,
             )
         ]
+
+    def swept(self, request: TagRemovalRequest, resource_id: str) -> bool:
+        kinds = request.where.resource_types if request.where else []
+        return not kinds or _split_ref(resource_id)[0] in kinds
 
     def protected(self, tag: Tag) -> bool:
         return is_default_tag(tag)
@@ -168,8 +202,9 @@ def _check_native_resource(
     return errors
 
 
-def _check_service_type(service_type: str | None) -> list[FieldError]:
-    loc = ("resource_type",)
+def _check_service_type(
+    service_type: str | None, loc: tuple[str | int, ...] = ("resource_type",)
+) -> list[FieldError]:
     if service_type is None:
         message = "the service type of the resources is required (e.g. BCC, CDS, EIP)"
         return [FieldError(loc, message, "missing")]
@@ -190,3 +225,44 @@ def _check_region(region: str | None) -> list[FieldError]:
         return []
     message = f'{region!r} is not a Baidu region code (lowercase, e.g. bj, gz, hk02, "global")'
     return [FieldError(("region",), message, "invalid_region")]
+
+
+def _check_sweep(request: TagRemovalRequest) -> list[FieldError]:
+    """A sweep queries one region's index by where.tag's key, which answers that key's
+    bindings alone; its service types are where.resource_types."""
+    where = request.where
+    if where is None:
+        return []
+    errors = _check_region(request.region)
+    if request.resource_type is not None:
+        message = "a sweep names its service types in where.resource_types"
+        errors.append(FieldError(("resource_type",), message, "conflicting_fields"))
+    errors += [
+        error
+        for index, kind in enumerate(where.resource_types)
+        for error in _check_service_type(kind, ("where", "resource_types", index))
+    ]
+    message = (
+        "the tag index lists only where.tag's key: a sweep removes tags of that key "
+        f"({where.tag.key!r})"
+    )
+    errors += [
+        FieldError(("tags", index, "key"), message, "not_applicable")
+        for index, tag in enumerate(request.tags)
+        if tag.key != where.tag.key
+    ]
+    return errors
+
+
+def _by_service(request: TagRemovalRequest) -> dict[tuple[str, str], dict[str, str]]:
+    """The resources by the service type and region their calls state (the request's, or
+    for a sweep each found resource's own): each resource's name in the results, mapped to
+    its id in the call."""
+    if request.where is None:
+        key = (request.resource_type or "", request.region or "")
+        return {key: {rid: rid for rid in request.resource_ids}}
+    groups: dict[tuple[str, str], dict[str, str]] = {}
+    for ref in request.resource_ids:
+        service_type, region, resource_id = _split_ref(ref)
+        groups.setdefault((service_type, region), {})[ref] = resource_id
+    return groups

@@ -8,6 +8,8 @@ TMS: ``POST /v1.0/resource-tags/batch-delete``, a global service: like the SDK's
 credentials, every call names the account as ``X-Domain-Id`` (signed, as the gateway wants
 for AK/SK calls of global services) and no project header. A 200 answer lists the resources
 TMS could not untag (``failed_resources``); each is reported apart, the others as removed.
+A sweep's index page (ListResource) lists ``resources`` with their type, project and tags,
+and ``total_count``: the next page starts at the offset past what was returned.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from tagstrip.domain.models import PlannedCall, Tag
+from tagstrip.domain.models import PlannedCall, ResourceRef, Tag
 from tagstrip.domain.readphase import TagPage, unexpected_answer
 from tagstrip.providers.huawei import default_endpoint, tms_endpoint
 from tagstrip.providers.huawei.errors import (
@@ -67,7 +69,8 @@ class _HuaweiClient:
         if not response.is_success:
             return gone_or_raise(call, parse_error(self.provider, response), self.gone_codes)
         if call.kind == "read":
-            return ProviderReply("read", request_id_of(response), page=_tag_page(call, response))
+            read = _index_page if call.operation == "ListResource" else _tag_page
+            return ProviderReply("read", request_id_of(response), page=read(call, response))
         return self._removed(call, response)
 
     def _removed(self, call: PlannedCall, response: httpx.Response) -> ProviderReply:
@@ -126,3 +129,32 @@ def _tag_page(call: PlannedCall, response: httpx.Response) -> TagPage:
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise unexpected_answer(call, response.status_code, exc) from exc
     return TagPage({call.resource_ids[0]: tags})
+
+
+def _index_page(call: PlannedCall, response: httpx.Response) -> TagPage:
+    """ListResource: ``{"resources": [{"resource_id", "resource_type", "project_id"?,
+    "tags": [{"key", "value"}]}], "total_count"}``; the next page, if any, starts past the
+    resources this one returned (a page may hold fewer than the limit asked)."""
+    try:
+        body: Any = response.json()
+        items, total = body["resources"], int(body["total_count"])
+        tags: dict[str | None, list[Tag]] = {
+            item["resource_id"]: [
+                Tag(key=tag["key"], value=tag.get("value", "")) for tag in item.get("tags") or []
+            ]
+            for item in items
+        }
+        refs = {
+            item["resource_id"]: ResourceRef(
+                id=item["resource_id"],
+                type=item["resource_type"],
+                project_id=item.get("project_id") or None,
+            )
+            for item in items
+        }
+        offset = int(call.body["offset"]) + len(items) if call.body else 0
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise unexpected_answer(call, response.status_code, exc) from exc
+    more = bool(items) and offset < total
+    next_call = call.model_copy(update={"body": {**(call.body or {}), "offset": offset}})
+    return TagPage(tags, next_call if more else None, refs)

@@ -6,6 +6,12 @@ TMS is a global service: one endpoint, no region; a regional resource is named b
 ``project_id`` in the body, one per call, so a plan makes one series of calls per project.
 The current docs allow 50 resources a call, the SDK's description 20: plans keep to 20. Both
 allow 10 tags a resource a call. The answer lists the resources it could not untag.
+
+A sweep (``where``) reads the tag index, ``POST /v1.0/resource-instances/filter`` with
+``{"project_id"?, "resource_types", "tags": [{"key", "values"}], "offset", "limit"}``
+(``resource_types`` and ``tags`` required, ``limit`` 1..200), paged by ``offset`` up to the
+answer's ``total_count``; each resource found comes with its type and project, which its
+batch delete names.
 """
 
 from __future__ import annotations
@@ -37,10 +43,13 @@ from tagstrip.providers.huawei.tagrules import (
     wire_tag,
 )
 
-__all__ = ["API_VERSION", "RESOURCES_PER_CALL", "TAGS_PER_CALL", "HuaweiTms"]
+__all__ = ["API_VERSION", "FILTER_PAGE_SIZE", "RESOURCES_PER_CALL", "TAGS_PER_CALL", "HuaweiTms"]
 
 API_VERSION = "v1.0"
 PATH = "/v1.0/resource-tags/batch-delete"
+FILTER_PATH = "/v1.0/resource-instances/filter"
+#: ListResource: limit is 200 by default and at most (SDK model and docs); the most saves calls.
+FILTER_PAGE_SIZE = 200
 #: The SDK (3.1.219) says 20 resources a call, the current docs 50: the smaller holds for both.
 RESOURCES_PER_CALL = 20
 TAGS_PER_CALL = 10
@@ -69,6 +78,7 @@ class HuaweiTms(ProviderSpec):
     name: ClassVar[ProviderName] = "huawei-tms"
     profiles = ("batch-delete-resource-tags",)
     accepts = frozenset({"resource_type", "resource_ids", "project_id", "resources"})
+    sweeps = True
 
     def why_not_applicable(self, field: str) -> str:
         if field == "region":
@@ -79,11 +89,11 @@ class HuaweiTms(ProviderSpec):
         return "remove it"
 
     def check_provider_rules(self, request: TagRemovalRequest) -> list[FieldError]:
-        errors = _check_targets(request)
+        errors = _check_targets(request) if request.where is None else _check_sweep(request)
         if request.project_id is not None:
             errors += project_id_errors(request.project_id, ("project_id",), _PROJECT_INVALID)
         unique, _ = merge_duplicate_tags(request.tags)
-        if not unique and request.selector is None:
+        if not unique and request.selector is None and request.where is None:
             message = "at least one tag or a selector is required"
             errors.append(FieldError(("tags",), message, "missing", _TAGS_EMPTY))
         for index, tag in enumerate(request.tags):
@@ -123,7 +133,30 @@ class HuaweiTms(ProviderSpec):
         )
 
     def read_calls(self, request: TagRemovalRequest) -> list[PlannedCall]:
-        """ShowResourceTag, one resource a call (the answer is not paged)."""
+        """ShowResourceTag, one resource a call (the answer is not paged); a sweep's is one
+        ListResource query of the index, its pages following ``offset``."""
+        if request.where is not None:
+            tag = request.where.tag
+            body: dict[str, Any] = (
+                {} if request.project_id is None else {"project_id": request.project_id}
+            )
+            body |= {
+                "resource_types": request.where.resource_types,
+                "tags": [{"key": tag.key, "values": [] if tag.value is None else [tag.value]}],
+                "offset": 0,
+                "limit": FILTER_PAGE_SIZE,
+            }
+            call = self.make_call(
+                request,
+                kind="read",
+                operation="ListResource",
+                api_version=API_VERSION,
+                method="POST",
+                path=FILTER_PATH,
+                body=body,
+                resource_ids=[],
+            )
+            return [call]
         return [
             self.make_call(
                 request,
@@ -198,6 +231,27 @@ def _body(project_id: str | None, batch: list[Target], tags: list[Tag]) -> dict[
     body["resources"] = [{"resource_id": t.id, "resource_type": t.type} for t in batch]
     body["tags"] = [wire_tag(tag) for tag in tags]
     return body
+
+
+def _check_sweep(request: TagRemovalRequest) -> list[FieldError]:
+    """The index query needs the resource types, TMS types, and the project_id when one
+    of them is a regional service's; the tag must be one TMS can hold."""
+    where = request.where
+    if where is None:
+        return []
+    errors: list[FieldError] = []
+    if not where.resource_types:
+        message = "TMS's index is queried by resource type: list them (ecs, disk, vpcs, ...)"
+        errors.append(FieldError(("where", "resource_types"), message, "missing", _TYPE_INVALID))
+    for index, kind in enumerate(where.resource_types):
+        errors += _check_target(
+            Target("", kind, request.project_id), ("where", "resource_types", index), None
+        )
+    tag_errors = _check_tag(where.tag, 0)
+    return errors + [
+        FieldError(("where", "tag", *error.loc[2:]), error.message, error.type, error.provider_code)
+        for error in tag_errors
+    ]
 
 
 def _check_targets(request: TagRemovalRequest) -> list[FieldError]:

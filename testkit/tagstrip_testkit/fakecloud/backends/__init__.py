@@ -65,6 +65,7 @@ class Backends:
             },
             "huawei-tms": {
                 "resources_per_call": self.huawei_tms.resources_per_call,
+                "list_page_size": self.huawei_tms.list_page_size,
                 "resources": self.huawei_tms.state(),
             },
             "baidu": self.baidu.state(),

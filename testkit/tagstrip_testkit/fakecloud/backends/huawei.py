@@ -104,6 +104,8 @@ TMS_TYPES = TMS_GLOBAL_TYPES | {
     "shared_bandwidth",
 }
 TMS_KEY_MAX, TMS_VALUE_MAX = 36, 43
+#: ListResource's limit: 1 to 200 (200 when not given).
+FILTER_LIMIT_MAX = 200
 
 
 class TmsTarget(NamedTuple):
@@ -120,7 +122,8 @@ class HuaweiTmsBackend:
     DeleteResourceTag checks the whole request first (a bad key, type or project refuses it
     all), then untags resource by resource: one it does not find is listed as failed with
     TMS.0005 while the others lose their tags. Removal is by key, and by value too when one
-    is given; an absent tag is no error.
+    is given; an absent tag is no error. ListResource filters by type, project and tag
+    (a key with any of its values, any value when none is listed), paged by offset/limit.
     """
 
     def __init__(self) -> None:
@@ -131,6 +134,9 @@ class HuaweiTmsBackend:
         #: Resources one call may name: the SDK says 20 (the current docs 50).
         self.resources_per_call = 20
         self.tags_per_call = 10
+        #: The most resources a ListResource page holds, whatever limit asks (200 per the
+        #: docs); smaller in tests, to page through a small seed.
+        self.list_page_size = FILTER_LIMIT_MAX
 
     def add_resource(
         self, project_id: str | None, resource_type: str, resource_id: str, tags: dict[str, str]
@@ -171,6 +177,39 @@ class HuaweiTmsBackend:
             else:
                 removed[target.id] = remove_matching(resource.tags, tags)
         return removed, missing
+
+    def list_resources(
+        self,
+        project_id: str | None,
+        types: Sequence[str],
+        tags: Sequence[tuple[str, Sequence[str]]],
+        offset: int,
+        limit: int,
+    ) -> tuple[list[tuple[TmsTarget, Resource]], int]:
+        """One page of the resources of `types` carrying every tag, and how many match."""
+        if not types:
+            raise err.TmsBadRequest("resource_types is required")
+        if not tags:
+            raise err.TmsTagsEmpty()
+        if offset < 0 or not 0 < limit <= FILTER_LIMIT_MAX:
+            raise err.TmsBadRequest(f"limit is 1 to {FILTER_LIMIT_MAX}, offset not negative")
+        for kind in types:
+            self._check_target(TmsTarget(project_id, kind, ""))
+        for key, values in tags:
+            _check_tms_tag(TagRef(key, None))
+            for value in values:
+                _check_tms_tag(TagRef(key, value))
+        found = [
+            (target, resource)
+            for target, resource in self.resources.items()
+            if target.type in types
+            and (target.type in TMS_GLOBAL_TYPES or target.project_id == project_id)
+            and all(
+                key in resource.tags and (not values or resource.tags[key] in values)
+                for key, values in tags
+            )
+        ]
+        return found[offset : offset + min(limit, self.list_page_size)], len(found)
 
     def state(self) -> list[dict[str, Any]]:
         return [

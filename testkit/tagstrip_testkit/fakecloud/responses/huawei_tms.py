@@ -1,4 +1,5 @@
-"""Huawei TMS responder: DeleteResourceTag and ShowResourceTag, behind the API gateway.
+"""Huawei TMS responder: DeleteResourceTag, ShowResourceTag and ListResource (the tag
+index), behind the API gateway.
 
 Signatures are checked as for ECS (`verify_signature`); TMS being global, the gateway
 also wants the account as a signed ``X-Domain-Id`` (an AK/SK call of a global service without
@@ -17,7 +18,11 @@ from werkzeug import Request, Response
 
 from tagstrip.providers.huawei import signing
 from tagstrip_testkit.fakecloud.backends.common import TagRef
-from tagstrip_testkit.fakecloud.backends.huawei import HuaweiTmsBackend, TmsTarget
+from tagstrip_testkit.fakecloud.backends.huawei import (
+    FILTER_LIMIT_MAX,
+    HuaweiTmsBackend,
+    TmsTarget,
+)
 from tagstrip_testkit.fakecloud.credentials import Credentials
 from tagstrip_testkit.fakecloud.errors import HuaweiGatewayError, VendorError
 from tagstrip_testkit.fakecloud.errors import huawei as err
@@ -57,6 +62,8 @@ class HuaweiTmsResponder(Responder):
             params["resource_id"] = path["resource_id"]
             return self._call("ShowResourceTag", request_id, params, None, (path["resource_id"],))
         body = json_body(request)
+        if request.path.endswith("/resource-instances/filter"):
+            return self._call("ListResource", request_id, {}, body, ())
         resources = body.get("resources") if isinstance(body, dict) else None
         ids = tuple(
             item["resource_id"]
@@ -108,6 +115,8 @@ class HuaweiTmsResponder(Responder):
             carried = self.tms.show_resource_tag(target)
             body = {"tags": [{"key": key, "value": value} for key, value in carried.items()]}
             return json_response(body, 200, headers, JSON)
+        if call.operation == "ListResource":
+            return json_response(self._list_resource(call.body), 200, headers, JSON)
         targets, tags = _delete_request(call.body)
         removed, missing = self.tms.delete_resource_tag(targets, tags)
         call.result = removed
@@ -121,6 +130,24 @@ class HuaweiTmsResponder(Responder):
             for target in missing
         ]
         return json_response({"failed_resources": failed}, 200, headers, JSON)
+
+    def _list_resource(self, body: Any) -> dict[str, Any]:
+        """``{"resources": [...], "errors": [], "total_count"}`` for one page of the query."""
+        project_id, types, tags, offset, limit = _filter_request(body)
+        page, total = self.tms.list_resources(project_id, types, tags, offset, limit)
+        resources = [
+            {
+                "project_id": target.project_id or "",
+                "project_name": "",
+                "resource_detail": None,
+                "resource_id": target.id,
+                "resource_name": target.id,
+                "resource_type": target.type,
+                "tags": [{"key": key, "value": value} for key, value in resource.tags.items()],
+            }
+            for target, resource in page
+        ]
+        return {"resources": resources, "errors": [], "total_count": total}
 
     def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
         if isinstance(error, HuaweiGatewayError):
@@ -150,6 +177,37 @@ def _delete_request(body: Any) -> tuple[list[TmsTarget], list[TagRef]]:
         TmsTarget(project_id, item["resource_type"], item["resource_id"]) for item in resources
     ]
     return targets, [TagRef(item["key"], item.get("value")) for item in tags]
+
+
+def _filter_request(
+    body: Any,
+) -> tuple[str | None, list[str], list[tuple[str, list[str]]], int, int]:
+    """``{"project_id"?, "resource_types", "tags": [{"key", "values"}], "without_any_tag"?,
+    "offset"?, "limit"?}``, or TMS.0002 for any other shape."""
+    names = {"project_id", "resource_types", "tags", "without_any_tag", "offset", "limit"}
+    if not isinstance(body, dict) or not set(body) <= names:
+        raise err.TmsBadRequest()
+    project_id, types, tags = body.get("project_id"), body.get("resource_types"), body.get("tags")
+    offset, limit = body.get("offset", 0), body.get("limit", FILTER_LIMIT_MAX)
+    if body.get("without_any_tag") or (project_id is not None and not isinstance(project_id, str)):
+        raise err.TmsBadRequest()
+    if not isinstance(types, list) or not all(isinstance(kind, str) for kind in types):
+        raise err.TmsBadRequest()
+    if not isinstance(tags, list) or not all(_is_filter_tag(item) for item in tags):
+        raise err.TmsBadRequest()
+    if not all(type(number) is int for number in (offset, limit)):
+        raise err.TmsBadRequest()
+    return project_id, types, [(t["key"], t["values"]) for t in tags], offset, limit
+
+
+def _is_filter_tag(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
+        and set(item) == {"key", "values"}
+        and isinstance(item["key"], str)
+        and isinstance(item["values"], list)
+        and all(isinstance(value, str) for value in item["values"])
+    )
 
 
 def _is_wire_resource(item: Any) -> bool:
