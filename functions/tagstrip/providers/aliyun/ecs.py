@@ -130,9 +130,10 @@ class AliyunEcs(ProviderSpec):
 
     def count_calls(self, request: TagRemovalRequest) -> int:
         resources, tags = len(request.resource_ids), len(set(request.tags))
-        if self.profile(request) == UNTAG_RESOURCES:
+        profile = self.profile(request)
+        if profile == UNTAG_RESOURCES:
             return untag_resources_count(resources, tags, _UNTAG_LIMITS)
-        return resources * chunk_count(tags, TAGS_PER_CALL[self.profile(request)])
+        return resources * chunk_count(tags, TAGS_PER_CALL[profile])
 
     def _plan_untag_resources(self, request: TagRemovalRequest) -> Plan:
         keys, notes = merge_duplicate_tags(request.tags)
