@@ -10,7 +10,13 @@ import pytest
 
 from tagstrip_testkit.fakecloud import FakeCloud
 from tests.e2e.conftest import Client, load_event, tags_of
-from tests.e2e.test_deliveries import post_json, pubsub_push
+from tests.e2e.sweeps_support import (
+    assert_dry_run,
+    assert_over_budget,
+    assert_refused,
+    single_result,
+    sweep_through_queue,
+)
 
 Post = Callable[..., Any]
 PROJECT = "0605767ea3000fd42f0cc00a2fa4d5d8"
@@ -47,15 +53,8 @@ def operations(cloud: FakeCloud) -> list[str | None]:
 def test_a_sweep_is_a_dry_run_listing_every_page(
     post_signed: Post, cloud: FakeCloud, paged: list[str]
 ) -> None:
-    response = post_signed(SWEEP)
-    assert response.status_code == 200, response.json
-    [result] = response.json["results"]
-    assert result["status"] == "dry_run"
-    assert sorted(view["resource_id"] for view in result["resources"]) == sorted(paged)
+    assert_dry_run(single_result(post_signed(SWEEP), "dry_run"), paged)
     assert operations(cloud) == ["ListResource"] * 3
-    writes = [call for call in result["calls"] if call["outcome"] != "read"]
-    assert {call["outcome"] for call in writes} == {"skipped"}
-    assert sorted(rid for call in writes for rid in call["resource_ids"]) == sorted(paged)
     assert all(owner(cloud, rid) == "alice" for rid in paged)
 
 
@@ -83,18 +82,13 @@ def test_pages_past_the_call_budget_remove_nothing(
     post_signed: Post, cloud: FakeCloud, paged: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TAGSTRIP_MAX_CALLS", "2")
-    response = post_signed({**SWEEP, "dry_run": False})
-    [result] = response.json["results"]
-    assert result["status"] == "partial"
+    assert_over_budget(post_signed({**SWEEP, "dry_run": False}))
     assert operations(cloud) == ["ListResource"] * 2
-    assert result["calls"][-1]["error_code"] == "limit_exceeded"
     assert all(owner(cloud, rid) == "alice" for rid in paged)
 
 
 def test_the_sample_sweep_through_the_queue(queue_client: Client, cloud: FakeCloud) -> None:
-    response = post_json(queue_client, pubsub_push(load_event("sweeps/huawei-tms-owner.json")))
-    assert response.status_code == 200, response.json
-    assert response.json["events"][0]["status"] == "ok"
+    sweep_through_queue(queue_client, load_event("sweeps/huawei-tms-owner.json"))
     assert owner(cloud, DISK) is None
     assert owner(cloud, VPC) is None
     assert owner(cloud, CDN) == "carol"
@@ -116,7 +110,5 @@ def test_the_sample_sweep_through_the_queue(queue_client: Client, cloud: FakeClo
 def test_bad_sweeps_are_refused_with_a_field_path(
     post_signed: Post, cloud: FakeCloud, request_body: dict[str, Any], path: str
 ) -> None:
-    response = post_signed({k: v for k, v in request_body.items() if v is not None})
-    assert response.status_code == 400, response.json
-    assert path in [error["path"] for error in response.json["errors"]]
+    assert_refused(post_signed({k: v for k, v in request_body.items() if v is not None}), path)
     assert operations(cloud) == []

@@ -12,6 +12,7 @@ main.py is in the package it serves remove_tags_http and asks GET /healthz inste
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import signal
@@ -31,6 +32,8 @@ import pytest
 
 from scripts.package import CA_DIRECTORY
 from tagstrip.entrypoints import ENTRY_POINTS
+from tagstrip.sources.webhook_auth import sign
+from tagstrip_testkit.fakecloud import FakeCloud
 from tests.templates.helpers import FUNCTIONS, ROOT
 from tests.templates.packaging import ZIP_NAME, assert_bytecode_for, build_zip, run_package
 
@@ -357,3 +360,62 @@ def test_packaged_bootstrap_serves_from_a_clean_virtualenv(
         assert _decorated_types(unpacked / "main.py") == {
             name: spec.signature_type for name, spec in ENTRY_POINTS.items()
         }
+
+
+def test_packaged_webhook_makes_a_real_call_from_a_clean_virtualenv(
+    unpacked: Path, clean_python: Path, fake_cloud: FakeCloud, tmp_path: Path
+) -> None:
+    """The zip as a platform runs it (bootstrap, gunicorn, no SSL_CERT_* variables, so the
+    bundled CA directory): a signed webhook reaches the fake cloud and removes the tag."""
+    fake_cloud.seed(
+        {
+            "aliyun-ecs": {
+                "resources": [{"region": "cn-hangzhou", "id": "i-bp1zip", "tags": {"tmp": "x"}}]
+            }
+        }
+    )
+    port = _free_port()
+    env = {
+        "PATH": f"{clean_python.parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "FUNCTION_TARGET": "remove_tags_http",
+        "FUNCTION_SIGNATURE_TYPE": "http",
+        "TAGSTRIP_WEBHOOK_SECRET": "zip-secret",
+        **fake_cloud.environment(),
+    }
+    process = subprocess.Popen(
+        [str(unpacked / "bootstrap")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert _get(base + "/healthz", deadline=time.monotonic() + 30)[0] == 200
+        body = json.dumps(
+            {
+                "provider": "aliyun-ecs",
+                "region": "cn-hangzhou",
+                "resource_type": "instance",
+                "resource_ids": ["i-bp1zip"],
+                "tags": [{"key": "tmp"}],
+            }
+        ).encode()
+        signature = sign("zip-secret", body, int(time.time()))
+        request = urllib.request.Request(
+            base,
+            data=body,
+            headers={"Content-Type": "application/json", "X-Tagstrip-Signature": signature},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read())["status"] == "ok"
+        [entry] = fake_cloud.state()["aliyun-ecs"]["resources"]
+        assert entry["tags"] == {}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        assert process.stderr is not None
+        process.stderr.close()

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tagstrip.domain import pipeline
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest
 from tagstrip.domain.models import CallResult, RequestResult, TagRemovalRequest
 from tagstrip.domain.outcomes import Accepted, Rejected
-from tagstrip.domain.validation import OVER_BUDGET
+from tagstrip.domain.validation import OVER_BUDGET, Validation
+from tagstrip.providers import SPECS
 from tagstrip.runtime.settings import get_settings
-from tagstrip.runtime.wiring import validation
+from tagstrip.runtime.wiring import Wiring, validation
 from tagstrip.sources.envelopes import adapt_delivery
 from tests.sources.helpers import validated
 from tests.unit.helpers import BAIDU, ECS, HUAWEI, REDIS
@@ -215,3 +218,26 @@ def test_the_events_of_an_array_share_one_budget(monkeypatch: pytest.MonkeyPatch
     messages = [str(error) for o in outcomes if isinstance(o, Rejected) for error in o.error.errors]
     budget = "(root): 5 provider calls planned for one delivery; the limit is 4"
     assert [m.startswith(budget) for m in messages] == [True, True, False, True, True]
+
+
+@dataclass(frozen=True)
+class _CountingValidation(Validation):
+    """The registry's rules, noting every request whose calls are counted."""
+
+    counted: list[TagRemovalRequest] = field(default_factory=list)
+
+    def count_calls(self, request: TagRemovalRequest) -> int:
+        self.counted.append(request)
+        return super().count_calls(request)
+
+
+def test_a_delivery_counts_each_request_once() -> None:
+    """The count is asked for at every step (the list, the event, the delivery, each
+    request's allowance and spending); it is worked out once per request."""
+    settings = get_settings()
+    rules = _CountingValidation(SPECS, settings)
+    listed = [{**ecs(resources=2, tags=1), "dry_run": True}, {**ecs(1, 1), "dry_run": True}]
+    events = [cloudevent(0, listed), cloudevent(1, {**ecs(resources=3, tags=2), "dry_run": True})]
+    reports = pipeline.run(adapt_delivery(json.dumps(events)), Wiring(settings, rules))
+    assert [report.outcome for report in reports] == ["accepted", "accepted"]
+    assert len(rules.counted) == 3

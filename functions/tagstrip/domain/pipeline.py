@@ -30,7 +30,7 @@ from tagstrip.domain.outcomes import (
     Report,
     SourceKind,
 )
-from tagstrip.domain.validation import CALL_BUDGET, DeliveryBudget, Validation
+from tagstrip.domain.validation import CALL_BUDGET, CallCounts, DeliveryBudget, Validation
 
 __all__ = ["Admitted", "Runtime", "carry_out", "run", "validate"]
 
@@ -59,22 +59,29 @@ class Runtime(Protocol):
 
 def run(delivery: Sequence[Adapted | Rejected], runtime: Runtime) -> list[Report]:
     """One report per event of a delivery (a single event, or the elements of an array)."""
-    return carry_out(validate(delivery, runtime.validation), runtime)
+    counts = runtime.validation.counts()
+    return carry_out(validate(delivery, runtime.validation, counts), runtime, counts)
 
 
-def validate(delivery: Sequence[Adapted | Rejected], validation: Validation) -> list[Admitted]:
-    """Every event's payloads validated, the events within one call budget together.
+def validate(
+    delivery: Sequence[Adapted | Rejected],
+    validation: Validation,
+    counts: CallCounts | None = None,
+) -> list[Admitted]:
+    """Every event's payloads validated, the events within one call budget together; each
+    request's calls counted once, in `counts` (which `carry_out` reuses).
 
     Once the events validated so far plan more calls than the budget, no further event is
     validated: those, and every event that asked for calls, are rejected (so the platform
     does not deliver them again); an event rejected for its own reason keeps it."""
+    counts = counts or validation.counts()
     admitted: list[Admitted] = []
     planned = 0
     for index, event in enumerate(delivery):
-        outcome = admit(event, validation)
+        outcome = admit(event, validation, counts)
         admitted.append(outcome)
         if isinstance(outcome, Accepted):
-            planned += sum(validation.count_calls(request) for request in outcome.requests)
+            planned += counts.total(outcome.requests)
         if over := CALL_BUDGET.exceeded(planned, validation.limits, ()):
             refusal = InvalidRequest([over])
             refused: list[Admitted] = [
@@ -88,32 +95,38 @@ def validate(delivery: Sequence[Adapted | Rejected], validation: Validation) -> 
     return admitted
 
 
-def admit(event: Adapted | Rejected, validation: Validation) -> Admitted:
+def admit(
+    event: Adapted | Rejected, validation: Validation, counts: CallCounts | None = None
+) -> Admitted:
     """The requests of an event's payloads, each payload's errors located where it sits in
     the envelope; all of them within the call budget."""
     if not isinstance(event, Event):
         return event
+    counts = counts or validation.counts()
     requests: list[TagRemovalRequest] = []
     errors = []
     for payload in event.payloads:
         try:
-            requests += validation.batch(payload.data)
+            requests += validation.batch(payload.data, counts)
         except InvalidRequest as exc:
             errors += [error.within(*payload.loc) for error in exc.errors]
     try:
         if errors:
             raise InvalidRequest(errors)
-        validation.check_call_budget(requests)
+        validation.check_call_budget(requests, counts)
     except InvalidRequest as exc:
         return Rejected(event.source, event.event_id, exc)
     return Accepted(event.source, event.event_id, tuple(requests), event.matched)
 
 
-def carry_out(admitted: Sequence[Admitted], runtime: Runtime) -> list[Report]:
+def carry_out(
+    admitted: Sequence[Admitted], runtime: Runtime, counts: CallCounts | None = None
+) -> list[Report]:
     """Plan and execute every request of the accepted events, sharing the delivery's call
-    budget; report the others as they are."""
+    budget (counted with `counts`, those `validate` kept); report the others as they are."""
+    accepted = [event for event in admitted if isinstance(event, Accepted)]
     budget = runtime.validation.budget(
-        request for event in admitted if isinstance(event, Accepted) for request in event.requests
+        (request for event in accepted for request in event.requests), counts
     )
     return [_report(event, runtime, budget) for event in admitted]
 
@@ -134,10 +147,12 @@ def _report(event: Admitted, runtime: Runtime, budget: DeliveryBudget) -> Report
 def _execute(
     request: TagRemovalRequest, event: Accepted, runtime: Runtime, budget: DeliveryBudget
 ) -> RequestResult:
-    """Requests without an id of their own carry the event's, so logs tie back to it."""
+    """Requests without an id of their own carry the event's, so logs tie back to it. The
+    budget is asked about the request as admitted, the one whose calls it counted."""
+    identified = request
     if request.id is None and event.event_id is not None:
-        request = request.model_copy(update={"id": event.event_id})
-    plan = runtime.validation.plan(request)
+        identified = request.model_copy(update={"id": event.event_id})
+    plan = runtime.validation.plan(identified)
     result = runtime.execute(plan, budget.allowance(request))
     budget.spend(request, result)
     return result

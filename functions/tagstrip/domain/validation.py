@@ -17,7 +17,7 @@ settings live in outer layers), so this module knows no vendor and no environmen
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
@@ -33,6 +33,7 @@ __all__ = [
     "EVENTS_LIMIT",
     "LIMITS",
     "OVER_BUDGET",
+    "CallCounts",
     "DeliveryBudget",
     "Limit",
     "Limits",
@@ -96,6 +97,26 @@ OVER_BUDGET = "limit_exceeded"
 
 
 @dataclass
+class CallCounts:
+    """The calls each request of one delivery is counted for, counted once: the count is
+    asked for where the request is validated, where its event and its delivery are held to
+    the budget and as it is carried out. Kept by identity for one delivery, each request held
+    so that its identity is not reused meanwhile."""
+
+    count: Callable[[TagRemovalRequest], int]
+    _counted: dict[int, tuple[TagRemovalRequest, int]] = field(default_factory=dict)
+
+    def __call__(self, request: TagRemovalRequest) -> int:
+        held = self._counted.get(id(request))
+        if held is None:
+            held = self._counted[id(request)] = (request, self.count(request))
+        return held[1]
+
+    def total(self, requests: Iterable[TagRemovalRequest]) -> int:
+        return sum(map(self, requests))
+
+
+@dataclass
 class DeliveryBudget:
     """The calls a delivery may still plan while its requests are carried out in turn:
     TAGSTRIP_MAX_CALLS less the calls of the requests done and those counted for the
@@ -103,7 +124,7 @@ class DeliveryBudget:
     what it reads), so it may plan what the other requests leave (`allowance`)."""
 
     left: int
-    count: Callable[[TagRemovalRequest], int]
+    count: CallCounts
 
     def allowance(self, request: TagRemovalRequest) -> int:
         """The calls `request` may plan: what it was counted for and what is left over."""
@@ -178,15 +199,22 @@ class Validation:
             return request.model_copy(update={"dry_run": True})
         return request
 
-    def batch(self, payload: object) -> list[TagRemovalRequest]:
+    def counts(self) -> CallCounts:
+        """The call counts of one delivery's requests, each counted once (`count_calls`)."""
+        return CallCounts(self.count_calls)
+
+    def batch(self, payload: object, counts: CallCounts | None = None) -> list[TagRemovalRequest]:
         """One request or a JSON list of them, within the call budget together; errors of list
         items are located by index. A list is refused at its first request past the budget,
         so the count named is the calls planned up to that request."""
-        requests = self._list(payload) if isinstance(payload, list) else [self.request(payload)]
-        self.check_call_budget(requests)
+        counts = counts or self.counts()
+        if isinstance(payload, list):
+            return self._list(payload, counts)
+        requests = [self.request(payload)]
+        self.check_call_budget(requests, counts)
         return requests
 
-    def _list(self, payload: list[Any]) -> list[TagRemovalRequest]:
+    def _list(self, payload: list[Any], counts: CallCounts) -> list[TagRemovalRequest]:
         if not payload:
             raise InvalidRequest([FieldError((), "the list of requests is empty", "empty")])
         if too_many := BATCH_LIMIT.check(payload, self.limits, ()):
@@ -198,7 +226,7 @@ class Validation:
             except InvalidRequest as exc:
                 errors += [error.within(index) for error in exc.errors]
             else:
-                planned += self.count_calls(requests[-1])
+                planned += counts(requests[-1])
             # Past the budget or the errors listed, the rest of the list is not worth validating.
             if over := CALL_BUDGET.exceeded(planned, self.limits, ()):
                 errors.append(over)
@@ -221,17 +249,21 @@ class Validation:
             return self.specs[request.provider].count_calls(request)
         return max(1, len(request.resource_ids))
 
-    def check_call_budget(self, requests: Iterable[TagRemovalRequest]) -> None:
+    def check_call_budget(
+        self, requests: Iterable[TagRemovalRequest], counts: CallCounts | None = None
+    ) -> None:
         """Refuse requests that together would plan more calls than the deployment allows
         (InvalidRequest naming the count and TAGSTRIP_MAX_CALLS), before any call is made."""
-        total = sum(self.count_calls(request) for request in requests)
+        total = (counts or self.counts()).total(requests)
         if over := CALL_BUDGET.exceeded(total, self.limits, ()):
             raise InvalidRequest([over])
 
-    def budget(self, requests: Iterable[TagRemovalRequest]) -> DeliveryBudget:
+    def budget(
+        self, requests: Iterable[TagRemovalRequest], counts: CallCounts | None = None
+    ) -> DeliveryBudget:
         """The call budget of a delivery that carries `requests`."""
-        counted = sum(self.count_calls(request) for request in requests)
-        return DeliveryBudget(self.limits.max_calls - counted, self.count_calls)
+        counts = counts or self.counts()
+        return DeliveryBudget(self.limits.max_calls - counts.total(requests), counts)
 
     def plan(self, request: TagRemovalRequest) -> Plan:
         """The fewest calls that carry out a validated request under its API's limits.

@@ -37,7 +37,7 @@ from tagstrip.domain.readphase import TagPage
 from tagstrip.domain.validation import OVER_BUDGET
 from tagstrip.providers import make_client, spec_for
 from tagstrip.runtime.concurrency import run_concurrently
-from tagstrip.runtime.logging import scrub, secret_forms
+from tagstrip.runtime.logging import scrub
 from tagstrip.runtime.reads import resolve
 from tagstrip.runtime.settings import Settings, get_settings
 
@@ -143,7 +143,7 @@ class _Runner:
         self.transport = transport
         self.deadline = time.monotonic() + settings.deadline
         # Vendors echo what they received (Alibaba: the string to sign, STS token included).
-        self._secrets = secret_forms(settings.secret_values())
+        self._secrets = settings.secret_forms()
 
     def run(self, call: PlannedCall) -> list[CallResult]:
         """The result of a write call: one, or more when the provider answered for some of

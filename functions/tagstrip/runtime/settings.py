@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, create_model
@@ -25,7 +25,7 @@ from tagstrip.domain.errors import ConfigurationError
 from tagstrip.domain.models import ProviderName
 from tagstrip.domain.rules import PlatformKeys, Vendor, VendorOption
 from tagstrip.providers import APIS, VENDORS, vendor_of
-from tagstrip.runtime.logging import configured_secret_forms
+from tagstrip.runtime.logging import configured_secret_forms, secret_forms
 
 __all__ = [
     "PLATFORM_KEYS",
@@ -235,6 +235,11 @@ class Settings(_VendorSettings):
             if isinstance(value, SecretStr) and value.get_secret_value()
         )
 
+    def secret_forms(self) -> tuple[str, ...]:
+        """The forms of `secret_values` a scrub looks for (`secret_forms`), worked out once per
+        settings (they are frozen) rather than for every plan carried out under them."""
+        return _secret_forms(self)
+
     def endpoint(self, provider: ProviderName) -> str | None:
         """The configured base URL for `provider`, if any (else the vendor's default)."""
         value: str | None = getattr(self, _endpoint_field(provider))
@@ -247,6 +252,12 @@ SECRET_VARIABLES = tuple(
     for name, field in Settings.model_fields.items()
     if SecretStr in get_args(field.annotation)
 )
+
+
+@lru_cache(maxsize=8)
+def _secret_forms(settings: Settings) -> tuple[str, ...]:
+    """Keyed by value, so a copy with other credentials (`for_request`) gets its own."""
+    return secret_forms(settings.secret_values())
 
 
 @cache

@@ -22,6 +22,7 @@ from tagstrip.domain.rules import (
 from tagstrip.providers.aliyun.rpc import (
     check_alibaba_tag,
     is_reserved,
+    key_only,
     list_tag_resources,
     numbered_values,
     require_strings,
@@ -71,13 +72,7 @@ class AliyunRedis(ProviderSpec):
             message = "remove_all removes every tag, a selector chooses some: give one of them"
             errors.append(FieldError(("remove_all",), message, "conflicting_fields"))
         for index, tag in enumerate(request.tags):
-            errors += check_alibaba_tag(tag, index)
-            if tag.value is not None:
-                message = (
-                    "Redis removes tags by key only; omit the value "
-                    "(a key is removed whatever its value)"
-                )
-                errors.append(FieldError(("tags", index, "value"), message, "value_not_supported"))
+            errors += check_alibaba_tag(tag, index) + key_only(tag, index, "Redis")
         return errors
 
     def plan(self, request: TagRemovalRequest) -> Plan:

@@ -21,6 +21,7 @@ __all__ = [
     "check_alibaba_tag",
     "covering_calls",
     "is_reserved",
+    "key_only",
     "list_tag_resources",
     "numbered_values",
     "require_strings",
@@ -114,6 +115,17 @@ def check_alibaba_tag(
         )
         errors += _no_url(tag.value, value_loc, "tag value", _TAG_VALUE_CODE)
     return errors
+
+
+def key_only(tag: Tag, index: int, api: str) -> list[FieldError]:
+    """APIs that remove by key refuse a value rather than ignore it: the caller would
+    otherwise believe a key-value pair decides what is removed."""
+    if tag.value is None:
+        return []
+    message = (
+        f"{api} removes tags by key only; omit the value (a key is removed whatever its value)"
+    )
+    return [FieldError(("tags", index, "value"), message, "value_not_supported")]
 
 
 def _no_url(text: str, loc: tuple[str | int, ...], what: str, code: str) -> list[FieldError]:

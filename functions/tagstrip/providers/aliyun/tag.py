@@ -31,6 +31,7 @@ from tagstrip.providers.aliyun.rpc import (
     check_alibaba_tag,
     covering_calls,
     is_reserved,
+    key_only,
     numbered_values,
     require_strings,
 )
@@ -132,12 +133,7 @@ class AliyunTag(ProviderSpec):
                 key_code="InvalidParameter.TagKey",
                 reserved_code="NoPermission.SystemTag",
             )
-            if tag.value is not None:
-                message = (
-                    "the Tag API removes tags by key only; omit the value "
-                    "(a key is removed whatever its value)"
-                )
-                errors.append(FieldError(("tags", index, "value"), message, "value_not_supported"))
+            errors += key_only(tag, index, "the Tag API")
         return errors
 
     def plan(self, request: TagRemovalRequest) -> Plan:

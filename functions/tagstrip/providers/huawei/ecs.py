@@ -14,8 +14,6 @@ from tagstrip.domain.errors import FieldError, InvalidRequest
 from tagstrip.domain.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.domain.rules import (
     ProviderSpec,
-    check_charset,
-    check_length,
     check_region,
     check_resource_ids,
     check_unique_keys,
@@ -24,12 +22,9 @@ from tagstrip.domain.rules import (
     merge_duplicate_tags,
 )
 from tagstrip.providers.huawei.tagrules import (
-    KEY_WORDS,
     SYSTEM_KEY_PREFIX,
-    VALUE_WORDS,
-    key_char,
+    check_tag,
     project_id_errors,
-    value_char,
     wire_tag,
 )
 
@@ -147,14 +142,4 @@ def _check_project_id(project_id: str | None) -> list[FieldError]:
 
 
 def _check_tag(tag: Tag, index: int) -> list[FieldError]:
-    key_loc = ("tags", index, "key")
-    errors = check_length(tag.key, key_loc, "tag key", minimum=1, maximum=_KEY_MAX)
-    errors += check_charset(tag.key, key_loc, "tag key", key_char, KEY_WORDS)
-    if tag.key.startswith(SYSTEM_KEY_PREFIX):
-        message = f"tag key {tag.key!r} is a Huawei system tag ('_sys_' prefix); never removed"
-        errors.append(FieldError(key_loc, message, "reserved_key"))
-    if tag.value is not None:
-        value_loc = ("tags", index, "value")
-        errors += check_length(tag.value, value_loc, "tag value", minimum=0, maximum=_VALUE_MAX)
-        errors += check_charset(tag.value, value_loc, "tag value", value_char, VALUE_WORDS)
-    return errors
+    return check_tag(tag, index, key_max=_KEY_MAX, value_max=_VALUE_MAX)

@@ -11,7 +11,7 @@ import hmac
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from werkzeug import Request, Response
 
@@ -34,6 +34,7 @@ from tagstrip_testkit.fakecloud.responses.common import (
 
 __all__ = [
     "JSON",
+    "HuaweiGatewayResponder",
     "HuaweiResponder",
     "error_headers",
     "is_wire_tag",
@@ -45,13 +46,43 @@ JSON = "application/json;charset=UTF-8"
 _DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
-class HuaweiResponder(Responder):
-    def __init__(self, credentials: Credentials, clock: Clock, ecs: HuaweiEcsBackend) -> None:
-        super().__init__(credentials, clock)
-        self.ecs = ecs
+class HuaweiGatewayResponder(Responder):
+    """What every service behind the API gateway shares: its request ids, signature checks,
+    flat gateway errors and throttling; a service names its own error body keys and the error
+    it answers an injected server fault with."""
+
+    #: The service's keys for code and message inside ``{"error": {...}}``.
+    error_keys: ClassVar[tuple[str, str]]
+    internal_error: ClassVar[type[VendorError]]
 
     def new_request_id(self) -> str:
         return uuid.uuid4().hex
+
+    def verify(self, request: Request, call: Call) -> None:
+        verify_signature(request, self.credentials, self.clock())
+
+    def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
+        """The one place Huawei error bodies are written: flat for the gateway, nested for
+        the service."""
+        if isinstance(error, HuaweiGatewayError):
+            return render_gateway_error(error, request_id)
+        code_key, message_key = self.error_keys
+        body = {"error": {code_key: error.code, message_key: error.message}}
+        return json_response(body, error.status, error_headers(error, request_id), JSON)
+
+    def failure(self, fault: Fault) -> VendorError:
+        if fault.kind == "throttle":
+            return err.GatewayThrottled(status=fault.status, retry_after=fault.retry_after)
+        return self.internal_error(status=fault.status, retry_after=fault.retry_after)
+
+
+class HuaweiResponder(HuaweiGatewayResponder):
+    error_keys = ("code", "message")
+    internal_error = err.EcsInternalError
+
+    def __init__(self, credentials: Credentials, clock: Clock, ecs: HuaweiEcsBackend) -> None:
+        super().__init__(credentials, clock)
+        self.ecs = ecs
 
     def decode(self, request: Request, path: Mapping[str, str], request_id: str) -> Call:
         if "server_id" not in path:
@@ -68,9 +99,6 @@ class HuaweiResponder(Responder):
             signature=signing.ALGORITHM,
         )
 
-    def verify(self, request: Request, call: Call) -> None:
-        verify_signature(request, self.credentials, self.clock())
-
     def execute(self, request: Request, call: Call) -> Response:
         project_id, server_id = call.params["project_id"], call.params["server_id"]
         headers = {"X-Request-Id": call.request_id}
@@ -80,18 +108,6 @@ class HuaweiResponder(Responder):
             return json_response(body, 200, headers, JSON)
         call.result = self.ecs.batch_delete_server_tags(project_id, server_id, _tags(call.body))
         return Response(status=204, headers=headers)
-
-    def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
-        """The one place ECS error bodies are written: flat for the gateway, nested for ECS."""
-        if isinstance(error, HuaweiGatewayError):
-            return render_gateway_error(error, request_id)
-        body = {"error": {"code": error.code, "message": error.message}}
-        return json_response(body, error.status, error_headers(error, request_id), JSON)
-
-    def failure(self, fault: Fault) -> VendorError:
-        if fault.kind == "throttle":
-            return err.GatewayThrottled(status=fault.status, retry_after=fault.retry_after)
-        return err.EcsInternalError(status=fault.status, retry_after=fault.retry_after)
 
 
 def verify_signature(request: Request, credentials: Credentials, now: datetime) -> None:

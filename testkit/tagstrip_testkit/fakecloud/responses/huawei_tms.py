@@ -1,7 +1,7 @@
 """Huawei TMS responder: DeleteResourceTag, ShowResourceTag and ListResource (the tag
 index), behind the API gateway.
 
-Signatures are checked as for ECS (`verify_signature`); TMS being global, the gateway
+Signatures are checked as for ECS (`HuaweiGatewayResponder`); TMS being global, the gateway
 also wants the account as a signed ``X-Domain-Id`` (an AK/SK call of a global service without
 it, or naming another account, fails authentication). TMS errors nest
 ``{"error": {"error_code", "error_msg"}}``; a batch delete answers 200 with the resources it
@@ -10,7 +10,6 @@ could not untag in ``failed_resources``.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,23 +23,18 @@ from tagstrip_testkit.fakecloud.backends.huawei import (
     TmsTarget,
 )
 from tagstrip_testkit.fakecloud.credentials import Credentials
-from tagstrip_testkit.fakecloud.errors import HuaweiGatewayError, VendorError
 from tagstrip_testkit.fakecloud.errors import huawei as err
-from tagstrip_testkit.fakecloud.faults import Fault
 from tagstrip_testkit.fakecloud.responses.common import (
     Call,
     Clock,
-    Responder,
     json_body,
     json_response,
     lower_headers,
 )
 from tagstrip_testkit.fakecloud.responses.huawei import (
     JSON,
-    error_headers,
+    HuaweiGatewayResponder,
     is_wire_tag,
-    render_gateway_error,
-    verify_signature,
 )
 
 __all__ = ["HuaweiTmsResponder"]
@@ -48,13 +42,13 @@ __all__ = ["HuaweiTmsResponder"]
 _DOMAIN_HEADER = "x-domain-id"
 
 
-class HuaweiTmsResponder(Responder):
+class HuaweiTmsResponder(HuaweiGatewayResponder):
+    error_keys = ("error_code", "error_msg")
+    internal_error = err.TmsSystemError
+
     def __init__(self, credentials: Credentials, clock: Clock, tms: HuaweiTmsBackend) -> None:
         super().__init__(credentials, clock)
         self.tms = tms
-
-    def new_request_id(self) -> str:
-        return uuid.uuid4().hex
 
     def decode(self, request: Request, path: Mapping[str, str], request_id: str) -> Call:
         if "resource_id" in path:  # GET /v2.0/resources/{resource_id}/tags
@@ -91,7 +85,7 @@ class HuaweiTmsResponder(Responder):
         )
 
     def verify(self, request: Request, call: Call) -> None:
-        verify_signature(request, self.credentials, self.clock())
+        super().verify(request, call)
         headers = lower_headers(request)
         signed = signing.parse_authorization(headers["authorization"]).signed_headers
         domain = headers.get(_DOMAIN_HEADER)
@@ -148,17 +142,6 @@ class HuaweiTmsResponder(Responder):
             for target, resource in page
         ]
         return {"resources": resources, "errors": [], "total_count": total}
-
-    def render_error(self, request: Request, error: VendorError, request_id: str) -> Response:
-        if isinstance(error, HuaweiGatewayError):
-            return render_gateway_error(error, request_id)
-        body = {"error": {"error_code": error.code, "error_msg": error.message}}
-        return json_response(body, error.status, error_headers(error, request_id), JSON)
-
-    def failure(self, fault: Fault) -> VendorError:
-        if fault.kind == "throttle":
-            return err.GatewayThrottled(status=fault.status, retry_after=fault.retry_after)
-        return err.TmsSystemError(status=fault.status, retry_after=fault.retry_after)
 
 
 def _delete_request(body: Any) -> tuple[list[TmsTarget], list[TagRef]]:
