@@ -33,6 +33,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from tagstrip.domain import pipeline
 from tagstrip.domain.errors import ConfigurationError, InvalidRequest, printable
 from tagstrip.domain.outcomes import Adapted, Ignored, Rejected
+from tagstrip.runtime import collector
 from tagstrip.runtime.settings import reset_settings
 from tagstrip.runtime.wiring import validation
 from tagstrip.sources import webhook
@@ -56,6 +57,8 @@ _TESTKIT_MODULES = frozenset({"tagstrip_testkit", "pytest_httpserver"})
 #: Consent to account-wide removals (baidu-tag) while nothing is sent: `plan` and
 #: `invoke --dry-run` validate such requests as sent, and make no call.
 ACCOUNT_SCOPE = {"TAGSTRIP_ALLOW_ACCOUNT_SCOPE": "true"}
+#: Commands that do their work and exit: they run without the garbage collector.
+_ONE_SHOT = frozenset({"plan", "invoke"})
 
 
 class UsageError(Exception):
@@ -77,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command not in _ONE_SHOT:
+        collector.resume()  # a pause of `tagstrip.__main__`'s: these commands run for a while
     if args.command != "fake-cloud" and not _remote(args):
         check_configuration()
     if args.command == "plan":
@@ -235,6 +240,8 @@ def load_json(path: Path) -> Any:
 def _check_ports(host: str, port: int, *, count: int) -> None:
     """The ports a server will listen on are free (its own failure would exit with a
     message of its own); port 0 lets the system choose."""
+    if not 0 <= port <= 65535 - (count - 1):
+        raise UsageError(f"--port {port}: a port is 0 to {65535 - (count - 1)}; choose another")
     for offset in range(count if port else 0):
         with socket.socket() as probe:
             try:

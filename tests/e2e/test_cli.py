@@ -282,6 +282,52 @@ def test_demo_runs_as_a_console_script_without_credentials(tmp_path: Path) -> No
     assert "baidu (account): key1=value1, key2=value2, project=legacy-crm" in result.stdout
 
 
+_COLLECTOR_AFTER = """
+import gc, sys
+from tagstrip.__main__ import console
+status = console()
+print(status, gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # One event: run without collecting, every object frozen before the exit.
+        (["plan", str(EVENTS / "canonical" / "huawei-ecs.json")], "0 False True"),
+        # A command that runs for a while collects again before it starts (here: it refuses
+        # a port out of range, after that point).
+        (["fake-cloud", "--port", "70000"], "2 True True"),
+        (["serve", "--port", "65534"], "2 True True"),
+    ],
+)
+def test_the_command_process_collects_only_when_it_runs_for_a_while(
+    args: list[str], expected: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _COLLECTOR_AFTER, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.stdout.splitlines()[-1] == expected, result.stderr
+
+
+def test_python_m_tagstrip_is_the_command(cloud: FakeCloud) -> None:
+    event = str(EVENTS / "canonical" / "aliyun-ecs-snapshot.json")
+    result = subprocess.run(
+        [sys.executable, "-m", "tagstrip", "invoke", "--dry-run", event],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["status"] == "dry_run"
+    assert len(cloud.journal) == 0
+
+
 def test_invoke_without_credentials_names_the_variable_without_a_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -82,6 +82,9 @@ MISTAKES = [
     (["serve", "--port", "TAKEN_PORT"], {}, "--port"),
     (["fake-cloud", "--port", "0", "--seed", "BAD_SEED"], {}, "--seed BAD_SEED"),
     (["fake-cloud", "--port", "TAKEN_PORT"], {}, "--port"),
+    (["fake-cloud", "--port", "70000"], {}, "--port 70000"),
+    (["serve", "--port", "-1"], {}, "--port -1"),
+    (["serve", "--port", "65534"], {}, "--port 65534"),  # its queue and event ports: 65536
 ]
 
 

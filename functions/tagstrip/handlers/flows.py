@@ -27,7 +27,6 @@ from tagstrip.handlers.http import (
 from tagstrip.runtime.settings import Settings, get_settings
 from tagstrip.runtime.wiring import wiring
 from tagstrip.sources import webhook as webhook_source
-from tagstrip.sources.envelopes import adapt_delivery
 from tagstrip.sources.webhook_auth import WebhookVerifier
 
 __all__ = ["DeliverAgain", "deliver", "raise_if_transient", "webhook"]
@@ -88,6 +87,9 @@ def deliver(
     Credentials the platform passed with the delivery (FunctionGraph's agency keys, in the
     request headers or, for a Python runtime, `platform_keys`) sign the calls when enabled.
     """
+    # Imported here: the webhook never loads the platforms' envelope adapters and models.
+    from tagstrip.sources.envelopes import adapt_delivery
+
     settings = get_settings().for_request(platform_keys or headers or {})
     return pipeline.run(adapt_delivery(body, headers), wiring(settings))
 
