@@ -15,6 +15,7 @@ from pytest_httpserver import HTTPServer
 
 from scripts.package import write_ca_directory
 from tagstrip.runtime import tls
+from tagstrip.runtime.calls import PROXY_VARIABLES, send, shared_transport
 from tests.unit.test_forksafe import fork_while_held
 
 #: A test CA whose subject needs OpenSSL's canonical form to hash right (mixed case, runs of
@@ -141,3 +142,43 @@ def test_ssl_cert_file_wins_over_the_packaged_directory(
     store = tls.TrustStore(str(_packaged(tmp_path, CERTS / "ca.pem")))
     with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
         _handshake(https_server, store)
+
+
+@pytest.fixture
+def fresh_transport(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's pools and trust store made anew, with no proxy in the environment."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setattr(tls, "_STORE", tls.TrustStore())
+    shared_transport.cache_clear()
+    yield
+    shared_transport().close()
+    shared_transport.cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_transport")
+def test_plain_http_calls_never_load_the_trust_store(
+    monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A trust store that cannot load: only an HTTPS call may try, and then it says so."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    httpserver.expect_request("/plain").respond_with_data("plain")
+    plain = httpx.Request("GET", httpserver.url_for("/plain"))
+    assert send(shared_transport(), plain, httpx.Auth()).text == "plain"
+    with pytest.raises(FileNotFoundError):
+        send(shared_transport(), httpx.Request("GET", "https://127.0.0.1:9/"), httpx.Auth())
+
+
+@pytest.mark.usefixtures("fresh_transport")
+def test_provider_calls_over_https_are_verified_with_the_trust_store(
+    monkeypatch: pytest.MonkeyPatch, https_server: HTTPServer
+) -> None:
+    request = httpx.Request("GET", https_server.url_for("/"))
+    with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        send(shared_transport(), request, httpx.Auth())  # certifi's roots: not the test CA
+    shared_transport().close()
+    shared_transport.cache_clear()
+    monkeypatch.setattr(tls, "_STORE", tls.TrustStore())
+    monkeypatch.setenv("SSL_CERT_FILE", str(CERTS / "ca.pem"))
+    assert send(shared_transport(), request, httpx.Auth()).text == "trusted"

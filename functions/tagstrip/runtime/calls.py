@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import os
+import ssl
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -21,6 +22,7 @@ from tagstrip.domain.errors import ProviderError
 from tagstrip.domain.models import PlannedCall
 from tagstrip.domain.readphase import TagPage
 from tagstrip.runtime import tls
+from tagstrip.runtime.forksafe import ForkSafeLock
 
 __all__ = [
     "ProviderClient",
@@ -119,7 +121,7 @@ _LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=16)
 
 @cache
 def shared_transport() -> httpx.BaseTransport:
-    """The process-wide connection pool, made by the first provider call (never at import,
+    """The process-wide connection pools, made by the first provider call (never at import,
     so no connection of a gunicorn master reaches the workers it forks).
 
     Calls go to the transport itself, not through an `httpx.Client`: a client would also keep
@@ -129,7 +131,39 @@ def shared_transport() -> httpx.BaseTransport:
     """
     if any(os.environ.get(name) or os.environ.get(name.lower()) for name in PROXY_VARIABLES):
         return _Proxied(httpx.Client(verify=tls.ssl_context(), limits=_LIMITS))
-    return httpx.HTTPTransport(verify=tls.ssl_context(), limits=_LIMITS)
+    return _ByScheme()
+
+
+class _ByScheme(httpx.BaseTransport):
+    """HTTPS calls go to a pool verified with the trust store, made by the first of them;
+    plain-HTTP calls (an endpoint set to a local fake cloud or a gateway inside the network)
+    to a pool of their own, so that they never load the trust store they would not use."""
+
+    def __init__(self) -> None:
+        # A context that trusts no root: the plain pool makes no TLS connection, and if it
+        # ever tried, verification would fail rather than accept any certificate.
+        self._plain = httpx.HTTPTransport(
+            verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), limits=_LIMITS
+        )
+        self._verified: httpx.HTTPTransport | None = None
+        self._making = ForkSafeLock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "http":
+            return self._plain.handle_request(request)
+        return self._tls().handle_request(request)
+
+    def close(self) -> None:
+        self._plain.close()
+        if self._verified is not None:
+            self._verified.close()
+
+    def _tls(self) -> httpx.HTTPTransport:
+        if self._verified is None:
+            with self._making:
+                if self._verified is None:
+                    self._verified = httpx.HTTPTransport(verify=tls.ssl_context(), limits=_LIMITS)
+        return self._verified
 
 
 def send(
