@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from typing import TypeVar
 
@@ -21,6 +20,9 @@ def run_concurrently(jobs: Sequence[Callable[[], T]], limit: int) -> list[T]:
     workers = max(1, min(limit, len(jobs)))
     if workers == 1:  # one job, or no concurrency: no thread to start and wait for
         return [job() for job in jobs]
+    # Imported here: a request for one resource (the most common) never loads it.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tagstrip") as pool:
         tasks = [pool.submit(copy_context().run, job) for job in jobs]
         return [task.result() for task in tasks]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from xml.etree import ElementTree
 
 import httpx
 
@@ -73,6 +72,10 @@ def _fields(response: httpx.Response) -> dict[str, str]:
 
 
 def _xml_fields(text: str) -> dict[str, str]:
+    # Imported here: Alibaba answers JSON unless asked otherwise, so most processes never
+    # parse XML (and a cold start skips the parser).
+    from xml.etree import ElementTree
+
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError:
