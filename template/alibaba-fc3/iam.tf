@@ -14,8 +14,9 @@ resource "alicloud_ram_role" "tagstrip" {
   })
 }
 
-# Exactly the API actions tagstrip calls (aliyun-ecs RemoveTags / UntagResources,
-# aliyun-redis UntagResources, aliyun-tag UntagResources and, for selectors, ListTagResources).
+# Exactly the API actions tagstrip calls: each API's untag action (aliyun-ecs RemoveTags /
+# UntagResources, aliyun-redis and aliyun-tag UntagResources) and its ListTagResources, which
+# selectors (and aliyun-tag's sweeps) read tags with.
 # Resource "*" because the resources to untag arrive in events. The Tag API calls each
 # product's own untag API as the caller: add that product's untag action (vpc:UnTagResources,
 # rds:UntagResources, ...) for every product you untag through aliyun-tag; ECS and Redis are
@@ -30,7 +31,9 @@ resource "alicloud_ram_policy" "remove_tags" {
       Action = [
         "ecs:RemoveTags",
         "ecs:UntagResources",
+        "ecs:ListTagResources",
         "kvstore:UntagResources",
+        "kvstore:ListTagResources",
         "tag:UntagResources",
         "tag:ListTagResources",
       ]

@@ -9,7 +9,7 @@ output "event_function_name" {
 }
 
 output "role_arn" {
-  description = "RAM role the functions assume (ecs:RemoveTags, ecs:UntagResources, kvstore:UntagResources)."
+  description = "RAM role the functions assume (the ECS, Redis and Tag API untag and ListTagResources actions)."
   value       = alicloud_ram_role.tagstrip.arn
 }
 

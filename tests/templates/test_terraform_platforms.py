@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tagstrip.providers import spec_for
+from tagstrip.runtime.wiring import validation
 from tests.templates.helpers import (
     REFERENCE,
     SECRET_NAMES,
@@ -55,18 +57,43 @@ def test_functiongraph_http_function_starts_bootstrap_on_8000() -> None:
     assert 'PORT = "8000"' in webhook["user_data"]
 
 
-def test_fc_role_allows_only_the_tag_removal_actions() -> None:
+#: The RAM service whose actions each Alibaba API's operations are.
+_RAM_SERVICES = {"aliyun-ecs": "ecs", "aliyun-redis": "kvstore", "aliyun-tag": "tag"}
+#: One request per Alibaba API, made a write (tags), a selector's read and a sweep below.
+_ALIYUN_REQUESTS = {
+    "aliyun-ecs": {"resource_type": "instance", "resource_ids": ["i-bp1"]},
+    "aliyun-redis": {"resource_ids": ["r-bp1"]},
+    "aliyun-tag": {"resource_ids": ["arn:acs:ecs:cn-hangzhou:1234:instance/i-bp1"]},
+}
+
+
+def _aliyun_actions() -> set[str]:
+    """Every RAM action the Alibaba providers can call: in each API profile, the writes of
+    named tags, the reads of a selector and, on the Tag API, a sweep's reads."""
+    check = validation()
+    actions: set[str] = set()
+    for provider, request in _ALIYUN_REQUESTS.items():
+        base = {"provider": provider, "region": "cn-hangzhou", **request}
+        for profile in spec_for(provider).profiles:
+            shapes = [
+                {"tags": [{"key": "team"}]},
+                {"selector": {"key_glob": "tmp-*"}},
+            ]
+            if provider == "aliyun-tag":
+                where = {"tag": {"key": "team", "value": "a"}}
+                shapes.append({"where": where, "resource_ids": []})
+            for shape in shapes:
+                plan = check.plan(check.request({**base, "api_profile": profile, **shape}))
+                actions |= {f"{_RAM_SERVICES[provider]}:{c.operation}" for c in plan.calls}
+    return actions
+
+
+def test_fc_role_allows_exactly_the_actions_the_alibaba_providers_call() -> None:
     (role,) = resources(FC, "alicloud_ram_role").values()
     assert "fc.aliyuncs.com" in role["assume_role_policy_document"]
     (policy,) = resources(FC, "alicloud_ram_policy").values()
     actions = re.findall(r'"([a-z]+:[A-Za-z]+)"', policy["policy_document"])
-    assert sorted(actions) == [
-        "ecs:RemoveTags",
-        "ecs:UntagResources",
-        "kvstore:UntagResources",
-        "tag:ListTagResources",
-        "tag:UntagResources",
-    ]
+    assert sorted(actions) == sorted(_aliyun_actions())
     (attachment,) = resources(FC, "alicloud_ram_role_policy_attachment").values()
     assert attachment["policy_type"] == "Custom"
     for function in resources(FC, "alicloud_fcv3_function").values():
