@@ -1,24 +1,25 @@
 # Execution agency (app_agency): the temporary credentials tagstrip receives carry only the
-# right to change ECS server tags. The batch tag delete API is authorised by the
-# batchSetServerTags action (see its API reference), which covers tags and nothing else.
+# rights to read and change ECS server tags. The batch tag delete API is authorised by the
+# batchSetServerTags action, the tag read selectors make (ShowServerTags) by showServerTags
+# (see their API references); both cover tags and nothing else.
 resource "huaweicloud_identity_role" "ecs_tags" {
   name        = "${var.name}-ecs-tags"
-  description = "Delete tags from ECS servers (BatchDeleteServerTags)."
+  description = "Read and delete tags of ECS servers (ShowServerTags, BatchDeleteServerTags)."
   type        = "XA" # project-level
   policy = jsonencode({
     Version = "1.1"
     Statement = [{
       Effect = "Allow"
-      Action = ["ecs:cloudServers:batchSetServerTags"]
+      Action = ["ecs:cloudServers:batchSetServerTags", "ecs:cloudServers:showServerTags"]
     }]
   })
 }
 
 # huawei-tms (the Tag Management Service) is a global service: its right is granted on the
 # account (domain_roles), in a global ("AX") role. tms:resourceTags:delete is the right its
-# DeleteResourceTag API names; tagstrip reads tags through TMS only for selectors, which the
-# same right does not cover (tms:resourceTags:list; add it when selectors are used). Sweeps
-# (where) query the tag index (ListResource), authorised by tms:resources:list. Whether
+# DeleteResourceTag API names; selectors read a resource's tags (ShowResourceTag), authorised
+# by tms:resourceTags:list, and sweeps (where) query the tag index (ListResource), authorised
+# by tms:resources:list. Whether
 # TMS also checks each target service's own tag right is not documented: add those rights
 # (e.g. evs:volumes:..., vpc:...) to the project role for the services you untag.
 resource "huaweicloud_identity_role" "tms_tags" {
@@ -29,7 +30,7 @@ resource "huaweicloud_identity_role" "tms_tags" {
     Version = "1.1"
     Statement = [{
       Effect = "Allow"
-      Action = ["tms:resourceTags:delete", "tms:resources:list"]
+      Action = ["tms:resourceTags:delete", "tms:resourceTags:list", "tms:resources:list"]
     }]
   })
 }

@@ -100,16 +100,47 @@ def test_fc_role_allows_exactly_the_actions_the_alibaba_providers_call() -> None
         assert function["role"] == "${alicloud_ram_role.tagstrip.arn}"
 
 
-def test_huawei_execution_agency_has_only_tag_rights() -> None:
+#: The IAM action that authorises each Huawei API tagstrip calls (the APIs' reference pages).
+_HUAWEI_ACTIONS = {
+    "BatchDeleteServerTags": "ecs:cloudServers:batchSetServerTags",
+    "ShowServerTags": "ecs:cloudServers:showServerTags",
+    "DeleteResourceTag": "tms:resourceTags:delete",
+    "ShowResourceTag": "tms:resourceTags:list",
+    "ListResource": "tms:resources:list",
+}
+_PROJECT = "0605767ea3000fd42f0cc00a2fa4d5d8"
+
+
+def _huawei_actions(provider: str, request: dict[str, object]) -> list[str]:
+    """The actions of every call `provider` can plan: named tags, a selector's reads and, on
+    TMS, a sweep's reads (an operation missing from `_HUAWEI_ACTIONS` fails the test)."""
+    check = validation()
+    shapes: list[dict[str, object]] = [
+        {**request, "tags": [{"key": "team"}]},
+        {**request, "selector": {"key_glob": "tmp-*"}},
+    ]
+    if provider == "huawei-tms":
+        where = {"tag": {"key": "team"}, "resource_types": ["ecs"]}
+        shapes.append({"where": where, "project_id": _PROJECT})
+    operations = {
+        call.operation
+        for shape in shapes
+        for call in check.plan(check.request({"provider": provider, **shape})).calls
+    }
+    return sorted(_HUAWEI_ACTIONS[operation] for operation in operations)
+
+
+def test_huawei_execution_agency_has_only_the_rights_of_the_calls_made() -> None:
     """ECS tags in the region's project; TMS, a global service, on the account."""
     roles = resources(HUAWEI, "huaweicloud_identity_role")
-    assert re.findall(r'"(\w+:[\w:]+)"', roles["ecs_tags"]["policy"]) == [
-        "ecs:cloudServers:batchSetServerTags"
-    ]
-    assert re.findall(r'"(\w+:[\w:]+)"', roles["tms_tags"]["policy"]) == [
-        "tms:resourceTags:delete",
-        "tms:resources:list",
-    ]
+    ecs = {"region": "cn-north-4", "project_id": _PROJECT, "resource_ids": ["s-1"]}
+    assert sorted(re.findall(r'"(\w+:[\w:]+)"', roles["ecs_tags"]["policy"])) == (
+        _huawei_actions("huawei-ecs", ecs)
+    )
+    tms = {"resources": [{"id": "v-1", "type": "vpcs", "project_id": _PROJECT}]}
+    assert sorted(re.findall(r'"(\w+:[\w:]+)"', roles["tms_tags"]["policy"])) == (
+        _huawei_actions("huawei-tms", tms)
+    )
     assert (roles["ecs_tags"]["type"], roles["tms_tags"]["type"]) == ("XA", "AX")
     execution = resources(HUAWEI, "huaweicloud_identity_agency")["execution"]
     assert execution["delegated_service_name"] == "op_svc_cff"
