@@ -16,7 +16,7 @@ Entry points map these to responses; nothing else should escape them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "ProviderError",
     "TagstripError",
     "Unauthorized",
+    "unknown_fields",
 ]
 
 Location = tuple[str | int, ...]
@@ -70,6 +71,18 @@ class FieldError:
     def within(self, *prefix: str | int) -> FieldError:
         """The same error located under `prefix` (used when a request sits inside a batch)."""
         return FieldError(prefix + self.loc, self.message, self.type, self.provider_code)
+
+
+def unknown_fields(
+    payload: Mapping[str, Any], known: Collection[str], loc: Location = ()
+) -> list[FieldError]:
+    """One error per key of `payload` that is not `known`, as a strict model reports it: a
+    provider-native body is checked field by field, and a misspelt field is no silent no-op."""
+    return [
+        FieldError((*loc, name), f"unknown field {name!r}", "extra_forbidden")
+        for name in payload
+        if name not in known
+    ]
 
 
 def printable(text: str) -> str:

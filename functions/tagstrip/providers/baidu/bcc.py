@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.errors import FieldError, InvalidRequest, unknown_fields
 from tagstrip.domain.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.domain.rules import (
     ProviderSpec,
@@ -94,11 +94,7 @@ class BaiduBcc(ProviderSpec):
         return "changeTags" in payload and "instanceId" in payload
 
     def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        errors = [
-            FieldError((name,), f"unknown field {name!r}", "extra_forbidden")
-            for name in payload
-            if name not in _NATIVE_FIELDS
-        ]
+        errors = unknown_fields(payload, _NATIVE_FIELDS)
         change_tags = payload.get("changeTags")
         if not _is_tag_list(change_tags):
             message = "changeTags must be a list of {tagKey, tagValue} objects"

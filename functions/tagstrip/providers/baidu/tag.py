@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.errors import FieldError, InvalidRequest, unknown_fields
 from tagstrip.domain.models import (
     Plan,
     PlannedCall,
@@ -132,11 +132,7 @@ class BaiduTag(ProviderSpec):
         )
 
     def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        errors = [
-            FieldError((name,), f"unknown field {name!r}", "extra_forbidden")
-            for name in payload
-            if name not in _NATIVE_FIELDS
-        ]
+        errors = unknown_fields(payload, _NATIVE_FIELDS)
         version = payload.get("version", "1")
         if version != "1":
             message = "the tag service has API version 1 only"

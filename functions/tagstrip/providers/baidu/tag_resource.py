@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.errors import FieldError, InvalidRequest, unknown_fields
 from tagstrip.domain.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.domain.rules import (
     ProviderSpec,
@@ -156,11 +156,7 @@ class BaiduTagResource(ProviderSpec):
         return {"tagKey", "serviceType", "resources"} <= set(payload)
 
     def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        errors = [
-            FieldError((name,), f"unknown field {name!r}", "extra_forbidden")
-            for name in payload
-            if name not in _NATIVE_FIELDS
-        ]
+        errors = unknown_fields(payload, _NATIVE_FIELDS)
         service_type = payload["serviceType"]
         resources = payload["resources"]
         if not isinstance(resources, list) or not resources:
@@ -188,11 +184,7 @@ def _check_native_resource(
     if not isinstance(item, dict) or not {"resourceId", "region"} <= set(item):
         message = "each resource is an object with resourceId, serviceType and region"
         return [FieldError(loc, message, "model_type")]
-    errors = [
-        FieldError((*loc, name), f"unknown field {name!r}", "extra_forbidden")
-        for name in item
-        if name not in _RESOURCE_FIELDS
-    ]
+    errors = unknown_fields(item, _RESOURCE_FIELDS, loc)
     if item.get("serviceType", service_type) != service_type:
         message = f"must equal the top-level serviceType {service_type!r}"
         errors.append(FieldError((*loc, "serviceType"), message, "service_type_mismatch"))

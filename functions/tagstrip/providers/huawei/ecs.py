@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.errors import FieldError, InvalidRequest, unknown_fields
 from tagstrip.domain.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.domain.rules import (
     ProviderSpec,
@@ -111,11 +111,7 @@ class HuaweiEcs(ProviderSpec):
         return "action" in payload and "server_id" in payload
 
     def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        errors = [
-            FieldError((name,), f"unknown field {name!r}", "extra_forbidden")
-            for name in payload
-            if name not in _NATIVE_FIELDS
-        ]
+        errors = unknown_fields(payload, _NATIVE_FIELDS)
         if payload.get("action") != "delete":
             message = "action must be 'delete' (lowercase letters only)"
             errors.append(FieldError(("action",), message, "invalid_action"))

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple
 
-from tagstrip.domain.errors import FieldError, InvalidRequest
+from tagstrip.domain.errors import FieldError, InvalidRequest, unknown_fields
 from tagstrip.domain.models import Plan, PlannedCall, ProviderName, Tag, TagRemovalRequest
 from tagstrip.domain.rules import (
     RESOURCE_ID_PATTERN,
@@ -179,11 +179,7 @@ class HuaweiTms(ProviderSpec):
         )
 
     def native_to_canonical(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        errors = [
-            FieldError((name,), f"unknown field {name!r}", "extra_forbidden")
-            for name in payload
-            if name not in _NATIVE_FIELDS
-        ]
+        errors = unknown_fields(payload, _NATIVE_FIELDS)
         resources: list[Any] = []
         for index, item in enumerate(payload["resources"]):
             if not isinstance(item, Mapping) or set(item) != {"resource_id", "resource_type"}:
