@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,12 +19,24 @@ from tagstrip.runtime.settings import SECRET_VARIABLES, reset_settings
 from tagstrip_testkit.fakecloud import FakeCloud
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "events" / "fixtures" / "seed.json"
+#: A test CA and a certificate it signed for 127.0.0.1 and localhost.
+CERTS = Path(__file__).resolve().parent / "unit" / "certs"
 
 
 @pytest.fixture(scope="session")
 def fake_cloud_server() -> Iterator[FakeCloud]:
     """One fake cloud server for the whole session (starting one per test is slower)."""
     with FakeCloud() as cloud:
+        yield cloud
+
+
+@pytest.fixture(scope="session")
+def https_cloud_server() -> Iterator[FakeCloud]:
+    """A fake cloud serving HTTPS with the test CA's certificate: a client reaches it only
+    through a trust store holding ``CERTS / "ca.pem"``, as real endpoints are reached."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(CERTS / "server.pem", CERTS / "server.key")
+    with FakeCloud(tls=context) as cloud:
         yield cloud
 
 

@@ -4,10 +4,10 @@ Each start is a fresh server process, launched as a platform launches it: the
 functions-framework CLI (Cloud Run functions' buildpack; it serves through gunicorn, which
 forks its worker after the master imported functions/main.py), gunicorn with ``--preload``
 (the same fork, spelled out) and functions/bootstrap (FC custom runtime, FunctionGraph, the
-image). Each gets one delivery that makes a RemoveTags call to the fake cloud: a health check
-or a dry run never needs TLS, so only a real call shows a worker that inherited a lock held
-at fork (the pooled transport loads the trust store on its first call whatever the scheme,
-so the fake cloud's plain HTTP takes that path). All servers start together, so the module
+image). Each gets one delivery that makes a RemoveTags call to the fake cloud, served over
+HTTPS with a test CA that the servers trust through ``SSL_CERT_FILE``: a health check or a
+dry run never needs TLS, so only a real HTTPS call loads the trust store in the worker and
+shows one that inherited a lock held at fork. All servers start together, so the module
 costs about one start.
 """
 
@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from tagstrip_testkit.fakecloud import FakeCloud
+from tests.conftest import CERTS
 from tests.e2e.conftest import MAIN, ROOT, SECRET, signed_headers, tags_of
 from tests.e2e.test_startup import REFUSED, assert_refused
 from tests.hostile.test_openapi import free_port
@@ -89,7 +90,8 @@ def _command(launcher: str, target: str, port: int) -> list[str]:
 
 
 def _environment(cloud: FakeCloud, target: str, port: int) -> dict[str, str]:
-    """The test's environment without its tagstrip settings, pointed at the fake cloud."""
+    """The test's environment without its tagstrip settings, pointed at the fake cloud and
+    trusting its certificate."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("TAGSTRIP_")}
     return (
         env
@@ -97,6 +99,7 @@ def _environment(cloud: FakeCloud, target: str, port: int) -> dict[str, str]:
         | {
             "TAGSTRIP_WEBHOOK_SECRET": SECRET,
             "TAGSTRIP_RETRIES": "0",
+            "SSL_CERT_FILE": str(CERTS / "ca.pem"),
             "FUNCTION_TARGET": target,
             "FUNCTION_SOURCE": str(MAIN),
             "FUNCTION_SIGNATURE_TYPE": SIGNATURES[target],
@@ -109,10 +112,11 @@ def _environment(cloud: FakeCloud, target: str, port: int) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def starts(
-    fake_cloud_server: FakeCloud, tmp_path_factory: pytest.TempPathFactory
+    https_cloud_server: FakeCloud, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[int, Start]]:
     """Every start launched at once, each with a seeded instance of its own."""
-    cloud = fake_cloud_server
+    cloud = https_cloud_server
+    assert cloud.url.startswith("https://")
     cloud.reset()
     instances = [f"i-bp1start{number:02d}" for number in range(len(STARTS))]
     cloud.seed(
@@ -202,7 +206,7 @@ def _delivery(target: str, instance: str) -> tuple[bytes, dict[str, str]]:
     "number", range(len(STARTS)), ids=[f"{launcher}-{target}" for launcher, target in STARTS]
 )
 def test_a_fresh_start_answers_a_real_call(
-    starts: dict[int, Start], fake_cloud_server: FakeCloud, number: int
+    starts: dict[int, Start], https_cloud_server: FakeCloud, number: int
 ) -> None:
     start = starts[number]
     _wait_until_serving(start)
@@ -214,7 +218,7 @@ def test_a_fresh_start_answers_a_real_call(
         pytest.fail(f"no answer to a real call within {ANSWER_WITHIN} s:\n{start.log_tail()}")
     assert time.monotonic() - began < ANSWER_WITHIN
     assert response.status_code == 200, f"{response.text}\n{start.log_tail()}"
-    assert tags_of(fake_cloud_server, "aliyun-ecs", start.instance) == {"keep": "yes"}
+    assert tags_of(https_cloud_server, "aliyun-ecs", start.instance) == {"keep": "yes"}
 
 
 @pytest.mark.parametrize("launcher", ["functions-framework", "gunicorn-preload", "bootstrap"])

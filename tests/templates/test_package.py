@@ -15,6 +15,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import stat
@@ -25,15 +26,17 @@ import tomllib
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from scripts.package import CA_DIRECTORY
+from scripts.package import CA_DIRECTORY, write_ca_directory
 from tagstrip.entrypoints import ENTRY_POINTS
 from tagstrip.sources.webhook_auth import sign
 from tagstrip_testkit.fakecloud import FakeCloud
+from tests.conftest import CERTS
 from tests.templates.helpers import FUNCTIONS, ROOT
 from tests.templates.packaging import ZIP_NAME, assert_bytecode_for, build_zip, run_package
 
@@ -312,39 +315,45 @@ def _get(url: str, deadline: float) -> tuple[int, str]:
             time.sleep(0.2)
 
 
-@pytest.fixture
-def served(unpacked: Path, clean_python: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Start the packaged bootstrap; yield (base URL, path to ask)."""
+@contextmanager
+def _bootstrap(code: Path, clean_python: Path, home: Path, env: Mapping[str, str]) -> Iterator[str]:
+    """`code`'s bootstrap started as a platform starts it, from the clean virtualenv and with
+    nothing of this environment but `env`; yields its base URL."""
     port = _free_port()
-    env = {
-        "PATH": f"{clean_python.parent}:/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "FUNCTION_SIGNATURE_TYPE": "http",
-    }
-    if (unpacked / "main.py").exists():
-        env["FUNCTION_TARGET"] = "remove_tags_http"
-        path = "/healthz"
-    else:
-        probe = tmp_path / "probe.py"
-        probe.write_text('def probe(request):\n    return "probe ok"\n')
-        env |= {"FUNCTION_TARGET": "probe", "FUNCTION_SOURCE": str(probe)}
-        path = "/"
     process = subprocess.Popen(
-        [str(unpacked / "bootstrap")],
-        env=env,
+        [str(code / "bootstrap")],
+        env={
+            "PATH": f"{clean_python.parent}:/usr/bin:/bin",
+            "HOME": str(home),
+            "PORT": str(port),
+            "HOST": "127.0.0.1",
+            "FUNCTION_SIGNATURE_TYPE": "http",
+            **env,
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
     try:
-        yield f"http://127.0.0.1:{port}", path
+        yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
         assert process.stderr is not None
         process.stderr.close()
+
+
+@pytest.fixture
+def served(unpacked: Path, clean_python: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Start the packaged bootstrap; yield (base URL, path to ask)."""
+    if (unpacked / "main.py").exists():
+        env, path = {"FUNCTION_TARGET": "remove_tags_http"}, "/healthz"
+    else:
+        probe = tmp_path / "probe.py"
+        probe.write_text('def probe(request):\n    return "probe ok"\n')
+        env, path = {"FUNCTION_TARGET": "probe", "FUNCTION_SOURCE": str(probe)}, "/"
+    with _bootstrap(unpacked, clean_python, tmp_path, env) as base:
+        yield base, path
 
 
 def test_packaged_bootstrap_serves_from_a_clean_virtualenv(
@@ -363,10 +372,20 @@ def test_packaged_bootstrap_serves_from_a_clean_virtualenv(
 
 
 def test_packaged_webhook_makes_a_real_call_from_a_clean_virtualenv(
-    unpacked: Path, clean_python: Path, fake_cloud: FakeCloud, tmp_path: Path
+    unpacked: Path, clean_python: Path, https_cloud_server: FakeCloud, tmp_path: Path
 ) -> None:
-    """The zip as a platform runs it (bootstrap, gunicorn, no SSL_CERT_* variables, so the
-    bundled CA directory): a signed webhook reaches the fake cloud and removes the tag."""
+    """The zip as a platform runs it (bootstrap, gunicorn forking its worker, no SSL_CERT_*
+    variables): a signed webhook reaches the fake cloud over HTTPS, trusted through the zip's
+    bundled CA directory, to which the test CA is added as `make package` adds every root."""
+    code = tmp_path / "code"
+    shutil.copytree(unpacked, code, symlinks=True)
+    roots = tmp_path / "roots.pem"
+    roots.write_text(
+        (unpacked / "certifi" / "cacert.pem").read_text() + (CERTS / "ca.pem").read_text()
+    )
+    write_ca_directory(roots, code / CA_DIRECTORY)
+    fake_cloud = https_cloud_server
+    fake_cloud.reset()
     fake_cloud.seed(
         {
             "aliyun-ecs": {
@@ -374,26 +393,12 @@ def test_packaged_webhook_makes_a_real_call_from_a_clean_virtualenv(
             }
         }
     )
-    port = _free_port()
     env = {
-        "PATH": f"{clean_python.parent}:/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
         "FUNCTION_TARGET": "remove_tags_http",
-        "FUNCTION_SIGNATURE_TYPE": "http",
         "TAGSTRIP_WEBHOOK_SECRET": "zip-secret",
         **fake_cloud.environment(),
     }
-    process = subprocess.Popen(
-        [str(unpacked / "bootstrap")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with _bootstrap(code, clean_python, tmp_path, env) as base:
         assert _get(base + "/healthz", deadline=time.monotonic() + 30)[0] == 200
         body = json.dumps(
             {
@@ -414,8 +419,4 @@ def test_packaged_webhook_makes_a_real_call_from_a_clean_virtualenv(
             assert json.loads(response.read())["status"] == "ok"
         [entry] = fake_cloud.state()["aliyun-ecs"]["resources"]
         assert entry["tags"] == {}
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-        assert process.stderr is not None
-        process.stderr.close()
+    fake_cloud.reset()

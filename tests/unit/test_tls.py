@@ -16,12 +16,12 @@ from pytest_httpserver import HTTPServer
 from scripts.package import write_ca_directory
 from tagstrip.runtime import tls
 from tagstrip.runtime.calls import PROXY_VARIABLES, send, shared_transport
+from tests.conftest import CERTS
 from tests.unit.test_forksafe import fork_while_held
 
 #: A test CA whose subject needs OpenSSL's canonical form to hash right (mixed case, runs of
 #: spaces, leading and trailing blanks, PrintableString and UTF8String), and a certificate it
 #: issued to 127.0.0.1, made once with the openssl CLI and valid for a century.
-CERTS = Path(__file__).parent / "certs"
 CERTIFI_ROOTS = Path(certifi.where()).read_text().count("-----BEGIN CERTIFICATE-----")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -80,7 +81,10 @@ class FakeCloud:
         *,
         credentials: Credentials | None = None,
         clock: Clock = _utc_now,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls`: serve HTTPS with this server context (its clients must trust the
+        certificate), so that calls take the path real endpoints take."""
         self.credentials = credentials or Credentials()
         #: The time signatures are checked against; replace it to test staleness.
         self.clock = clock
@@ -117,7 +121,7 @@ class FakeCloud:
         )
         #: Requests are served in threads; backend state changes one request at a time.
         self._state_lock = threading.Lock()
-        self.server = HTTPServer(host, port, threaded=True)
+        self.server = HTTPServer(host, port, ssl_context=tls, threaded=True)
         self._register(re.compile(ADMIN_PATH), self._admin)
         for route in self.routes:
             self._register(route.pattern, partial(self._handle, route), route.method)
@@ -146,7 +150,8 @@ class FakeCloud:
 
     @property
     def url(self) -> str:
-        """The base URL every endpoint variable is set to, e.g. ``http://127.0.0.1:8080``."""
+        """The base URL every endpoint variable is set to, e.g. ``http://127.0.0.1:8080``
+        (``https://`` when serving TLS)."""
         return self.server.url_for("/").rstrip("/")
 
     def environment(self) -> dict[str, str]:
